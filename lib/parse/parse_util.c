@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* parse_util.c: small pieces shared by the format parsers: key=value splitting, tokens, URLs,
+ * IP literals and Common Log Format times. */
+#include "base/prelude.h"
+#include "base/str.h"
+#include "base/mtime.h"
+#include "parser.h"
+
+#include <arpa/inet.h>
+
+size_t kv_split(const char *p, size_t len, char sep, kv_fn fn, void *arg)
+{
+    size_t i = 0, count = 0;
+    while (i < len) {
+        while (i < len && (p[i] == ' ' || p[i] == sep || p[i] == '\t'))
+            i++;
+        size_t ks = i;
+        while (i < len && p[i] != '=' && p[i] != ' ' && p[i] != sep)
+            i++;
+        if (i >= len || p[i] != '=') {
+            /* a bare word: skip it */
+            while (i < len && p[i] != ' ' && p[i] != sep)
+                i++;
+            continue;
+        }
+        struct slice key = slice_make(p + ks, i - ks);
+        i++; /* '=' */
+        struct slice value;
+        bool quoted = false;
+        if (i < len && p[i] == '"') {
+            size_t vs = ++i;
+            while (i < len && p[i] != '"') {
+                if (p[i] == '\\' && i + 1 < len)
+                    i++;
+                i++;
+            }
+            value = slice_make(p + vs, MM_MIN(i, len) - vs);
+            if (i < len)
+                i++;
+            quoted = true;
+        } else {
+            size_t vs = i;
+            while (i < len && p[i] != ' ' && p[i] != sep)
+                i++;
+            value = slice_make(p + vs, i - vs);
+        }
+        if (key.len) {
+            fn(arg, key, value, quoted);
+            count++;
+        }
+    }
+    return count;
+}
+
+struct slice token_next(const char **pp, const char *end)
+{
+    const char *p = *pp;
+    while (p < end && *p == ' ')
+        p++;
+    const char *s = p;
+    while (p < end && *p != ' ')
+        p++;
+    struct slice t = slice_make(s, (size_t)(p - s));
+    while (p < end && *p == ' ')
+        p++;
+    *pp = p;
+    return t;
+}
+
+void parse_url_fields(struct event *ev, struct slice url)
+{
+    if (!url.len || slice_eq(url, "-"))
+        return;
+    event_add_slice(ev, "c-uri", url);
+    const char *p = url.p, *end = url.p + url.len;
+    const char *scheme_end = mm_memmem(p, url.len, "://");
+    const char *path = p;
+    if (scheme_end) {
+        const char *host = scheme_end + 3;
+        const char *h = host;
+        while (h < end && *h != '/' && *h != '?' && *h != '#')
+            h++;
+        /* strip userinfo and port */
+        const char *at = memchr(host, '@', (size_t)(h - host));
+        if (at)
+            host = at + 1;
+        const char *hend = h;
+        if (host < hend && *host == '[') {
+            const char *rb = memchr(host, ']', (size_t)(hend - host));
+            if (rb)
+                hend = rb + 1;
+        } else {
+            const char *colon = memchr(host, ':', (size_t)(hend - host));
+            if (colon)
+                hend = colon;
+        }
+        if (hend > host)
+            event_add(ev, "cs-host", host, (size_t)(hend - host));
+        path = h;
+    } else if (url.len && url.p[0] != '/') {
+        /* CONNECT host:port */
+        const char *colon = memchr(p, ':', url.len);
+        event_add(ev, "cs-host", p, colon ? (size_t)(colon - p) : url.len);
+        return;
+    }
+    const char *q = memchr(path, '?', (size_t)(end - path));
+    const char *stem_end = q ? q : end;
+    if (stem_end > path)
+        event_add(ev, "c-uri-stem", path, (size_t)(stem_end - path));
+    if (q && q + 1 < end)
+        event_add(ev, "c-uri-query", q + 1, (size_t)(end - q - 1));
+    /* extension of the last path segment */
+    const char *seg = stem_end;
+    while (seg > path && seg[-1] != '/')
+        seg--;
+    const char *dot = NULL;
+    for (const char *s = seg; s < stem_end; s++)
+        if (*s == '.')
+            dot = s;
+    if (dot && dot + 1 < stem_end && stem_end - dot <= 16)
+        event_add(ev, "c-uri-extension", dot + 1, (size_t)(stem_end - dot - 1));
+}
+
+bool parse_is_ip(struct slice s)
+{
+    char tmp[64];
+    unsigned char addr[16];
+    if (s.len == 0 || s.len >= sizeof tmp)
+        return false;
+    memcpy(tmp, s.p, s.len);
+    tmp[s.len] = '\0';
+    return inet_pton(AF_INET, tmp, addr) == 1 || inet_pton(AF_INET6, tmp, addr) == 1;
+}
+
+enum mm_status parse_clf_time(const char *p, size_t len, int64_t *ns)
+{
+    /* 23/Nov/2026:15:30:00 +0900 (brackets optional) */
+    if (len && p[0] == '[') {
+        p++;
+        len--;
+    }
+    if (len < 20)
+        return MM_ERR_PARSE;
+    uint64_t d, y, h, mi, s;
+    int mo = mm_month_from_abbr(p + 3);
+    if (p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' || !mo ||
+        mm_parse_u64(p, 2, 31, &d) || mm_parse_u64(p + 7, 4, 9999, &y) ||
+        mm_parse_u64(p + 12, 2, 23, &h) || mm_parse_u64(p + 15, 2, 59, &mi) ||
+        mm_parse_u64(p + 18, 2, 60, &s))
+        return MM_ERR_PARSE;
+    if (!mm_date_valid((int)y, mo, (int)d))
+        return MM_ERR_PARSE;
+    int32_t off = 0;
+    if (len >= 26 && p[20] == ' ' && (p[21] == '+' || p[21] == '-')) {
+        uint64_t oh, om;
+        if (mm_parse_u64(p + 22, 2, 23, &oh) || mm_parse_u64(p + 24, 2, 59, &om))
+            return MM_ERR_PARSE;
+        off = (int32_t)(oh * 3600 + om * 60) * (p[21] == '-' ? -1 : 1);
+    }
+    *ns = (mm_utc_seconds((int)y, mo, (int)d, (int)h, (int)mi, (int)s) - off) * MM_NS_PER_SEC;
+    return MM_OK;
+}
