@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.c: the sensor's settings table and cross-field checks. */
+#include "base/prelude.h"
+#include "base/mtime.h"
+#include "net/framing.h"
+#include "net/tls.h"
+#include "parse/parser.h"
+#include "config.h"
+
+#define S(field) offsetof(struct sensor_config, field)
+#define L(field) offsetof(struct listener_config, field)
+
+static const char *const output_formats[] = { "json", "raw", "none", NULL };
+static const char *const listener_types[] = { "udp", "tcp", "tls", "json", "file", NULL };
+static const char *const framings[] = { "auto", "lf", "octet", NULL };
+static const char *const client_auths[] = { "none", "optional", "required", NULL };
+
+static const struct conf_var sensor_vars[] = {
+    { "workers", CONF_INT, S(workers), "2", 1, 64, CONF_RESTART, NULL,
+      "threads that receive, parse and normalise (one per core is right)" },
+    { "max_message_size", CONF_SIZE, S(max_message_size), "64k", 480, 16 << 20, CONF_RESTART, NULL,
+      "longest message kept whole; longer ones are truncated and counted" },
+    { "output", CONF_STRING, S(output), "-", 0, 0, 0, NULL,
+      "where normalised events go: a file path (reopened on SIGHUP) or - for standard output" },
+    { "output_format", CONF_ENUM, S(output_format), "json", 0, 0, 0, output_formats,
+      "json: one normalised event per line; raw: the received messages; none: count only" },
+    { "output_raw", CONF_BOOL, S(output_raw), "no", 0, 0, 0, NULL,
+      "include the raw message in each JSON event" },
+    { "queue_size", CONF_SIZE, S(queue_size), "64m", 1 << 20, 4ll << 30, CONF_RESTART, NULL,
+      "output waiting to be written; when full, TCP senders are slowed (back-pressure)" },
+    { "state_dir", CONF_STRING, S(state_dir), "/var/lib/mamori", 0, 0, CONF_RESTART, NULL,
+      "directory for state kept across restarts (file positions)" },
+    { "status_socket", CONF_STRING, S(status_socket), "", 0, 0, CONF_RESTART, NULL,
+      "Unix socket answering with the counters as JSON; empty: <state_dir>/sensor.sock" },
+    { "clock_skew_threshold", CONF_DURATION, S(clock_skew_threshold), "5s", 1000000,
+      86400ll * 1000000000, 0, NULL,
+      "report sources whose clock is off by more than this, or jumps by more than this" },
+    { "max_sources", CONF_SIZE, S(max_sources), "65536", 16, 1 << 24, CONF_RESTART, NULL,
+      "distinct sources tracked per worker; beyond it they are counted under \"(other)\"" },
+    { "udp_receive_buffer", CONF_SIZE, S(udp_receive_buffer), "8m", 0, 1ll << 30, CONF_RESTART, NULL,
+      "kernel receive buffer asked for UDP sockets (absorbs bursts)" },
+    { "log_level", CONF_STRING, S(log_level), "info", 0, 0, 0, NULL,
+      "error, warn, info or debug" },
+};
+
+static const struct conf_var listener_vars[] = {
+    { "type", CONF_ENUM, L(type), NULL, 0, 0, CONF_REQUIRED, listener_types,
+      "udp, tcp, tls (syslog), json (JSON lines over TCP) or file" },
+    { "address", CONF_STRING, L(address), NULL, 0, 0, 0, NULL,
+      "host:port to listen on, e.g. 0.0.0.0:514 or [::]:6514" },
+    { "framing", CONF_ENUM, L(framing), "auto", 0, 0, 0, framings,
+      "TCP framing (RFC 6587): auto detects octet-counting per frame, lf or octet force one" },
+    { "parser", CONF_STRING, L(parser), "auto", 0, 0, 0, NULL,
+      "auto (by program name and content) or the name of one parser (mamori log parsers)" },
+    { "no_header", CONF_BOOL, L(no_header), "no", 0, 0, 0, NULL,
+      "messages carry no syslog header (e.g. a Squid access.log file)" },
+    { "timezone", CONF_STRING, L(timezone), "local", 0, 0, 0, NULL,
+      "zone of timestamps that carry none (RFC 3164): local, UTC or +09:00" },
+    { "max_connections", CONF_INT, L(max_connections), "10000", 1, 1000000, 0, NULL,
+      "concurrent connections; more are refused and counted" },
+    { "idle_timeout", CONF_DURATION, L(idle_timeout), "0", 0, 0, 0, NULL,
+      "close connections silent for this long (0: never)" },
+    { "certificate", CONF_STRING, L(certificate), NULL, 0, 0, 0, NULL,
+      "TLS: server certificate chain (PEM)" },
+    { "key", CONF_STRING, L(key), NULL, 0, 0, CONF_SECRET, NULL, "TLS: private key (PEM)" },
+    { "client_ca", CONF_STRING, L(client_ca), NULL, 0, 0, 0, NULL,
+      "TLS: CA certificates that client certificates must chain to" },
+    { "client_auth", CONF_ENUM, L(client_auth), "none", 0, 0, 0, client_auths,
+      "TLS: none, optional (verify when offered) or required" },
+    { "path", CONF_STRING, L(path), NULL, 0, 0, 0, NULL, "file: the file to read" },
+    { "follow", CONF_BOOL, L(follow), "yes", 0, 0, 0, NULL,
+      "file: keep reading as it grows and across rotation; no: import once" },
+    { "from_start", CONF_BOOL, L(from_start), "yes", 0, 0, 0, NULL,
+      "file: the first time a file is seen, read it from the start (no: from its end)" },
+};
+
+static void *add_listener(void *owner)
+{
+    struct sensor_config *cfg = owner;
+    if (cfg->nlisteners >= SENSOR_MAX_LISTENERS)
+        return NULL;
+    struct listener_config *l = &cfg->listeners[cfg->nlisteners++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+static enum mm_status validate_listener(void *instance, struct mm_error *err)
+{
+    struct listener_config *l = instance;
+    if (l->type == LISTEN_FILE) {
+        if (!l->path)
+            return mm_error_set(err, MM_ERR_INVALID, "listener '%s': type file needs 'path'", l->name);
+    } else if (!l->address) {
+        return mm_error_set(err, MM_ERR_INVALID, "listener '%s': needs 'address'", l->name);
+    }
+    if (l->type == LISTEN_TLS && (!l->certificate || !l->key))
+        return mm_error_set(err, MM_ERR_INVALID, "listener '%s': tls needs 'certificate' and 'key'",
+                            l->name);
+    if (l->client_auth != TLS_CLIENT_NONE && !l->client_ca)
+        return mm_error_set(err, MM_ERR_INVALID, "listener '%s': client_auth needs 'client_ca'", l->name);
+    if (strcmp(l->parser, "auto") != 0 && !parser_find(l->parser))
+        return mm_error_set(err, MM_ERR_INVALID,
+                            "listener '%s': unknown parser '%s' (see 'mamori log parsers')", l->name,
+                            l->parser);
+    struct mm_tz tz;
+    if (mm_tz_parse(l->timezone, &tz) != MM_OK)
+        return mm_error_set(err, MM_ERR_INVALID,
+                            "listener '%s': invalid timezone '%s' (local, UTC or +hh:mm)", l->name,
+                            l->timezone);
+    if (l->type == LISTEN_JSON && l->framing == FRAMING_OCTET)
+        return mm_error_set(err, MM_ERR_INVALID, "listener '%s': JSON lines are LF-framed", l->name);
+    return MM_OK;
+}
+
+const struct conf_section sensor_conf_sections[2] = {
+    { "", sensor_vars, MM_ARRAY_LEN(sensor_vars), sizeof(struct sensor_config), 0, NULL, NULL },
+    { "listener", listener_vars, MM_ARRAY_LEN(listener_vars), sizeof(struct listener_config),
+      L(name), add_listener, validate_listener },
+};
+
+static enum mm_status check_names(struct sensor_config *cfg, struct mm_error *err)
+{
+    for (size_t i = 0; i < cfg->nlisteners; i++)
+        for (size_t j = i + 1; j < cfg->nlisteners; j++)
+            if (!strcmp(cfg->listeners[i].name, cfg->listeners[j].name))
+                return mm_error_set(err, MM_ERR_INVALID, "two listeners are named '%s'",
+                                    cfg->listeners[i].name);
+    return MM_OK;
+}
+
+enum mm_status sensor_config_parse(struct sensor_config *cfg, const char *text, struct mm_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    enum mm_status st = conf_parse(text, strlen(text), "<config>", sensor_conf_sections, 2, cfg, err);
+    return st == MM_OK ? check_names(cfg, err) : st;
+}
+
+enum mm_status sensor_config_load(struct sensor_config *cfg, const char *path, struct mm_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    enum mm_status st = conf_load_file(path, sensor_conf_sections, 2, cfg, err);
+    return st == MM_OK ? check_names(cfg, err) : st;
+}
+
+void sensor_config_free(struct sensor_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nlisteners; i++)
+        conf_free_strings(&sensor_conf_sections[1], &cfg->listeners[i]);
+    conf_free_strings(&sensor_conf_sections[0], cfg);
+    cfg->nlisteners = 0;
+}
+
+void sensor_config_dump(FILE *f, const struct sensor_config *cfg)
+{
+    conf_dump(f, &sensor_conf_sections[0], cfg);
+    for (size_t i = 0; i < cfg->nlisteners; i++)
+        conf_dump(f, &sensor_conf_sections[1], &cfg->listeners[i]);
+}
+
+const char *listener_type_name(int type)
+{
+    return type >= 0 && type < (int)MM_ARRAY_LEN(listener_types) - 1 ? listener_types[type] : "?";
+}

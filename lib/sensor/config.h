@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.h: the sensor's configuration, described once as a table (config.c) that drives the
+ * file parser, validation, `mamori sensor --dump-config` and `-t`. docs/CONFIG.md lists every
+ * setting. */
+#ifndef MM_SENSOR_CONFIG_H
+#define MM_SENSOR_CONFIG_H
+
+#include "base/prelude.h"
+#include "base/error.h"
+#include "conf/conf.h"
+
+#define SENSOR_MAX_LISTENERS 64
+
+enum listener_type { LISTEN_UDP = 0, LISTEN_TCP, LISTEN_TLS, LISTEN_JSON, LISTEN_FILE };
+enum output_format { OUTPUT_JSON = 0, OUTPUT_RAW, OUTPUT_NONE };
+
+struct listener_config {
+    char *name;
+    int type;        /* enum listener_type */
+    char *address;   /* host:port for network listeners */
+    int framing;     /* enum framing_mode */
+    char *parser;    /* "auto" or a parser name */
+    bool no_header;  /* input has no syslog header */
+    char *timezone;  /* zone for timestamps that carry none */
+    int64_t max_connections;
+    int64_t idle_timeout;    /* ns; 0: never */
+    char *certificate, *key, *client_ca;
+    int client_auth; /* enum tls_client_auth */
+    char *path;      /* file listeners */
+    bool follow;     /* keep reading as the file grows (and across rotation) */
+    bool from_start; /* first time a followed file is seen: read it from the start */
+};
+
+struct sensor_config {
+    int64_t workers;
+    uint64_t max_message_size;
+    char *output;      /* file path, "-" for stdout */
+    int output_format; /* enum output_format */
+    bool output_raw;   /* JSON output includes the raw message */
+    uint64_t queue_size;
+    char *state_dir;
+    char *status_socket;
+    int64_t clock_skew_threshold; /* ns */
+    uint64_t max_sources;
+    uint64_t udp_receive_buffer;
+    char *log_level;
+    struct listener_config listeners[SENSOR_MAX_LISTENERS];
+    size_t nlisteners;
+};
+
+extern const struct conf_section sensor_conf_sections[2];
+
+/* Load and validate a configuration file into cfg (which the call initialises). */
+enum mm_status sensor_config_load(struct sensor_config *cfg, const char *path, struct mm_error *err);
+/* Parse configuration text (for tests). */
+enum mm_status sensor_config_parse(struct sensor_config *cfg, const char *text, struct mm_error *err);
+void sensor_config_free(struct sensor_config *cfg);
+void sensor_config_dump(FILE *f, const struct sensor_config *cfg);
+
+const char *listener_type_name(int type);
+
+#endif

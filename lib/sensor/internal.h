@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* internal.h: structures shared by the sensor's files (sensor.c, worker.c, filein.c, status.c);
+ * not part of the sensor's API. */
+#ifndef MM_SENSOR_INTERNAL_H
+#define MM_SENSOR_INTERNAL_H
+
+#include "base/prelude.h"
+#include "base/buf.h"
+#include "event/event.h"
+#include "net/addr.h"
+#include "net/framing.h"
+#include "parse/parser.h"
+#include "config.h"
+#include "output.h"
+#include "sources.h"
+#include "sensor.h"
+
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* a batch is handed to the output when it reaches this size or the worker is idle */
+#define SENSOR_BATCH_BYTES (256u * 1024)
+#define SENSOR_READ_BUF    (256u * 1024)
+#define SENSOR_UDP_BATCH   32
+#define SENSOR_MAX_PARSERS 64
+
+/* single-writer counters read by the control thread: plain adds, relaxed atomics for the reader */
+#define CTR_ADD(c, n) atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + (n), memory_order_relaxed)
+#define CTR_GET(c)    atomic_load_explicit(&(c), memory_order_relaxed)
+
+/* A listener as the running sensor knows it: its settings and counters. Shared by all workers;
+ * replaced or retired on reload (never freed while a worker may use it). */
+struct listener_rt {
+    struct listener_config cfg; /* own copy */
+    struct net_addr addr;
+    _Atomic(struct parse_options *) popts; /* swapped on reload */
+    _Atomic(SSL_CTX *) ssl_ctx;            /* swapped on reload */
+    bool retired;
+    /* counters, added per read batch */
+    _Atomic uint64_t received, bytes, parsed, truncated, udp_drops;
+    _Atomic uint64_t conns_open, conns_accepted, conns_refused, tls_failures;
+};
+
+struct worker;
+
+struct sensor {
+    char *config_path;
+    struct sensor_config cfg;
+    int64_t skew_threshold_ns;
+    pthread_mutex_t lock; /* protects listeners[] and cfg during reload */
+    struct listener_rt *listeners[SENSOR_MAX_LISTENERS];
+    size_t nlisteners;
+    /* retired listeners and options, freed once every thread has seen the new generation */
+    struct listener_rt *graveyard[SENSOR_MAX_LISTENERS * 4];
+    size_t ngraveyard;
+    struct parse_options *old_popts[SENSOR_MAX_LISTENERS * 4];
+    size_t nold_popts;
+    SSL_CTX *old_ctx[SENSOR_MAX_LISTENERS * 4];
+    size_t nold_ctx;
+    _Atomic unsigned generation;
+
+    struct worker *workers;
+    size_t nworkers;
+    struct filein *filein;
+    struct output *out;
+    atomic_bool stopping;
+    int wake_fd; /* eventfd: wakes the control loop */
+    int64_t started_ns;
+    const struct parser *const *parsers;
+    size_t nparsers;
+    char status_path[256];
+};
+
+struct worker {
+    struct sensor *s;
+    int id;
+    pthread_t thread;
+    int epfd, wake_fd;
+    _Atomic unsigned seen_generation;
+    atomic_bool running;
+    struct event ev;
+    struct buf batch;
+    char *rbuf;
+    struct wsock *socks;
+    struct conn *conns;
+    size_t nconns;
+    int64_t now_ns;
+    int64_t last_idle_check;
+    /* UDP receive buffers */
+    char *udp_bufs;
+    size_t udp_buf_size;
+    /* counters (this worker only writes them) */
+    _Atomic uint64_t received, bytes, parsed, unparsed, truncated;
+    _Atomic uint64_t per_parser[SENSOR_MAX_PARSERS];
+    /* sources and clock watch; lock held by the worker while it processes a read batch */
+    pthread_mutex_t lock;
+    struct source_table sources;
+};
+
+/* Process one framed message: parse, normalise, count, clock-watch, append to the worker's batch.
+ * peer/peer_host may be NULL (files). Called with w->lock held. */
+void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_rt *l,
+                           const char *peer, const char *peer_host, const char *msg, size_t len,
+                           bool truncated, int64_t now_ns);
+/* Hand the worker's batch to the output when it is big enough (or always, when force). */
+void sensor_flush_batch(struct sensor *s, struct worker *w, bool force);
+
+/* worker.c */
+enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct mm_error *err);
+void worker_wake(struct worker *w);
+void worker_join(struct worker *w);
+void worker_release(struct worker *w);
+
+/* filein.c: file listeners, one thread for all of them */
+struct filein;
+struct filein *filein_start(struct sensor *s, struct mm_error *err);
+void filein_wake(struct filein *f);
+void filein_stop(struct filein *f); /* reads what is there, saves positions, joins */
+unsigned filein_seen_generation(struct filein *f);
+
+/* status.c */
+void sensor_status_json(struct sensor *s, struct buf *out);
+
+#endif
