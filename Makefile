@@ -72,26 +72,42 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) scripts/demo.sh
 
-# libFuzzer harnesses (clang). `make fuzz` runs each briefly; `make fuzz-long` for FUZZ_SECONDS.
-FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+# libFuzzer harnesses (clang; docs/FUZZING.md). `make fuzz-build` builds them, `make fuzz` runs
+# each for FUZZ_SECONDS (10), `make fuzz-long` for 300. fuzz/fuzz_parser.c is built once per
+# parser (build-fuzz/fuzz_parser_<name>), the names found the way the registry finds them; the
+# library objects are built once, with the sanitizers, into build-fuzz/libmamori.a.
+FUZZ_SRC := $(filter-out fuzz/fuzz_parser.c,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_PARSERS := $(sort $(shell grep -ho '^const struct parser parser_[a-z0-9_]* =' $(PARSER_SRC) | \
+                  sed 's/^const struct parser parser_\([a-z0-9_]*\) =/\1/'))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%) $(FUZZ_PARSERS:%=build-fuzz/fuzz_parser_%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
-FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -pthread -Ilib -Ibuild-fuzz/gen \
-               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-unknown-warning-option -Wno-missing-prototypes -pthread -Ilib -Ibuild-fuzz/gen \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+FUZZ_LINK := -fsanitize=fuzzer,address,undefined -pthread
+.PHONY: fuzz-build
 build-fuzz/gen/parsers.inc: $(PARSER_SRC) Makefile
 	@mkdir -p $(dir $@)
 	@grep -ho '^const struct parser parser_[a-z0-9_]* =' $(PARSER_SRC) | \
-	  sed 's/^const struct parser \(parser_[a-z0-9_]*\) =/PARSER(\1)/' | sort > $@
+	  sed 's/^const struct parser \(parser_[a-z0-9_]*\) =/PARSER(\1)/' | sort > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 build-fuzz/lib/parse/registry.o: build-fuzz/gen/parsers.inc
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c $< -o $@
-build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lssl -lcrypto
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+build-fuzz/libmamori.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/fuzz_parser_%: fuzz/fuzz_parser.c fuzz/fuzz.h build-fuzz/libmamori.a
+	clang $(FUZZ_CFLAGS) '-DFUZZ_PARSER="$*"' $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a -lssl -lcrypto
+build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h build-fuzz/libmamori.a
+	clang $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a -lssl -lcrypto
+fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} fuzz/run.sh $(FUZZ_BIN)
 fuzz-long: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh $(FUZZ_BIN)
+-include $(wildcard build-fuzz/lib/*/*.d)
 
 bench: all
 	@bench/run.sh

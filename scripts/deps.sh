@@ -8,7 +8,7 @@ packages=(
     # fuzzing (libFuzzer comes with clang's runtime)
     clang libclang-rt-14-dev
     # tests: certificates, real daemons whose logs the parsers must read
-    openssl ca-certificates procps iproute2 psmisc
+    openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd
     rsyslog
     squid postfix slapd ldap-utils freeradius freeradius-utils
     clamav clamav-daemon

@@ -60,7 +60,7 @@ enum mm_status buf_append_str(struct buf *b, const char *s)
 
 enum mm_status buf_append_char(struct buf *b, char c)
 {
-    if (b->len + 1 < b->cap) {
+    if (b->len + 1 < b->cap && (!b->max || b->len < b->max)) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
         return MM_OK;

@@ -7,7 +7,7 @@
 
 #include "prelude.h"
 
-#define MM_NS_PER_SEC 1000000000LL
+#define MM_NS_PER_SEC ((int64_t)1000000000)
 
 int64_t mm_now_ns(void);  /* CLOCK_REALTIME */
 int64_t mm_mono_ns(void); /* CLOCK_MONOTONIC */

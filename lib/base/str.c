@@ -94,8 +94,10 @@ enum mm_status mm_parse_size(const char *s, uint64_t *out)
         mul = 1024ull * 1024 * 1024;
     else
         return MM_ERR_PARSE;
-    if (__builtin_mul_overflow(v, mul, out))
+    uint64_t r;
+    if (__builtin_mul_overflow(v, mul, &r))
         return MM_ERR_TOO_LARGE;
+    *out = r;
     return MM_OK;
 }
 

@@ -128,21 +128,22 @@ static char *trim(char *s)
 /* value text: strip an inline comment (outside quotes) and surrounding quotes */
 static enum mm_status unquote(char *v, struct mm_error *err, const char *file, int line)
 {
-    if (*v == '"') {
-        char *end = strrchr(v + 1, '"');
+    char *t = trim(v); /* "key = "value"": the quote follows the blank after '=' */
+    if (*t == '"') {
+        char *end = strrchr(t + 1, '"');
         if (!end)
             return mm_error_set(err, MM_ERR_PARSE, "%s:%d: unterminated quoted value", file, line);
         char *rest = trim(end + 1);
         if (*rest && *rest != '#')
             return mm_error_set(err, MM_ERR_PARSE, "%s:%d: text after quoted value", file, line);
         *end = '\0';
-        memmove(v, v + 1, strlen(v + 1) + 1);
+        memmove(v, t + 1, strlen(t + 1) + 1);
         return MM_OK;
     }
-    char *hash = strstr(v, " #");
+    char *hash = strstr(t, " #");
     if (hash)
         *hash = '\0';
-    char *t = trim(v);
+    t = trim(t);
     memmove(v, t, strlen(t) + 1);
     return MM_OK;
 }
@@ -151,6 +152,7 @@ struct section_state {
     const struct conf_section *sec;
     void *instance;
     uint64_t seen[4]; /* bitmap of vars set, to report duplicates and missing required ones */
+    int line;         /* of the section header (0: the top level), for messages */
 };
 
 static enum mm_status finish_section(struct section_state *ss, const char *file,
@@ -158,19 +160,24 @@ static enum mm_status finish_section(struct section_state *ss, const char *file,
 {
     if (!ss->sec)
         return MM_OK;
+    char where[512];
+    if (ss->line)
+        snprintf(where, sizeof where, "%s:%d", file, ss->line);
+    else
+        snprintf(where, sizeof where, "%s", file);
     for (size_t i = 0; i < ss->sec->nvars && i < 256; i++) {
         const struct conf_var *v = &ss->sec->vars[i];
         if ((v->flags & CONF_REQUIRED) && !(ss->seen[i / 64] >> (i % 64) & 1))
-            return mm_error_set(err, MM_ERR_INVALID, "%s: section [%s%s%s] needs '%s'", file,
+            return mm_error_set(err, MM_ERR_INVALID, "%s: section [%s%s%s] needs '%s'", where,
                                 ss->sec->name,
-                                ss->sec->name_offset ? " " : "",
-                                ss->sec->name_offset ? *(char **)((char *)ss->instance + ss->sec->name_offset) : "",
+                                ss->sec->add ? " " : "",
+                                ss->sec->add ? *(char **)((char *)ss->instance + ss->sec->name_offset) : "",
                                 v->name);
     }
     if (ss->sec->validate) {
         enum mm_status st = ss->sec->validate(ss->instance, err);
         if (st != MM_OK)
-            return mm_error_wrap(err, st, "%s", file);
+            return mm_error_wrap(err, st, "%s", where);
     }
     return MM_OK;
 }
@@ -229,7 +236,7 @@ enum mm_status conf_parse(const char *text, size_t len, const char *file,
             *(char **)((char *)inst + sec->name_offset) = mm_strdup(name);
             if ((st = conf_defaults(sec, inst, err)) != MM_OK)
                 return st;
-            ss = (struct section_state){ .sec = sec, .instance = inst };
+            ss = (struct section_state){ .sec = sec, .instance = inst, .line = lineno };
             continue;
         }
         char *eq = strchr(s, '=');
@@ -304,11 +311,14 @@ static void dump_value(FILE *f, const struct conf_var *v, const void *instance)
     case CONF_INT: fprintf(f, "%" PRId64, *(const int64_t *)src); break;
     case CONF_SIZE: fprintf(f, "%" PRIu64, *(const uint64_t *)src); break;
     case CONF_DURATION: {
+        /* exact, so the dump loads back to the same value (200us is not "0ms": 0 means never) */
         int64_t ns = *(const int64_t *)src;
-        if (ns % MM_NS_PER_SEC == 0 || ns >= 100 * (int64_t)1000000000)
-            fprintf(f, "%" PRId64 "s", ns / 1000000000);
-        else
+        if (ns % MM_NS_PER_SEC == 0)
+            fprintf(f, "%" PRId64 "s", ns / MM_NS_PER_SEC);
+        else if (ns % 1000000 == 0)
             fprintf(f, "%" PRId64 "ms", ns / 1000000);
+        else
+            fprintf(f, "%" PRId64 "us", ns / 1000);
         break;
     }
     case CONF_ENUM: fputs(v->choices[*(const int *)src], f); break;
@@ -317,7 +327,7 @@ static void dump_value(FILE *f, const struct conf_var *v, const void *instance)
 
 void conf_dump(FILE *f, const struct conf_section *sec, const void *instance)
 {
-    if (sec->name_offset)
+    if (sec->add) /* a repeated section (its name may well be at offset 0) */
         fprintf(f, "\n[%s %s]\n", sec->name, *(char *const *)((const char *)instance + sec->name_offset));
     for (size_t i = 0; i < sec->nvars; i++) {
         const struct conf_var *v = &sec->vars[i];
@@ -336,7 +346,7 @@ void conf_free_strings(const struct conf_section *sec, void *instance)
             *s = NULL;
         }
     }
-    if (sec->name_offset) {
+    if (sec->add) {
         char **s = (char **)((char *)instance + sec->name_offset);
         mm_free(*s);
         *s = NULL;

@@ -96,12 +96,34 @@ void event_add_bool(struct event *ev, const char *name, bool value)
     add_field(ev, name, strlen(name), v, strlen(v), FIELD_BOOL);
 }
 
+/* Keys event_to_json writes itself; a field from the input with one of these names would make a
+ * duplicate key, so it is renamed "field.<name>". */
+static const char *const reserved_keys[] = {
+    "@timestamp", "receive_time", "listener", "peer", "truncated", "parser", "logsource", "syslog",
+    "facility", "severity", "host", "program", "pid", "msgid", "message", "raw", "fields_dropped",
+};
+
+bool event_name_reserved(const char *name, size_t len)
+{
+    for (size_t i = 0; i < MM_ARRAY_LEN(reserved_keys); i++)
+        if (strlen(reserved_keys[i]) == len && !memcmp(reserved_keys[i], name, len))
+            return true;
+    return false;
+}
+
 void event_add_dynamic(struct event *ev, const char *name, size_t name_len, const char *value,
                        size_t len, enum field_type type, bool copy_value)
 {
+    char renamed[80];
+    if (event_name_reserved(name, name_len) && name_len < sizeof renamed - 6) {
+        memcpy(renamed, "field.", 6);
+        memcpy(renamed + 6, name, name_len);
+        name = renamed;
+        name_len += 6;
+    }
     const char *n = event_strdup(ev, name, name_len);
     const char *v = copy_value ? event_strdup(ev, value, len) : value;
-    if (!n) {
+    if (!n || !v) {
         ev->fields_dropped++;
         return;
     }
@@ -144,54 +166,113 @@ static const struct {
     const char *sigma, *ecs;
 } ecs_names[] = {
     { "Action", "event.action" },
+    { "Channel", "winlog.channel" },
     { "CommandLine", "process.command_line" },
     { "Computer", "host.name" },
     { "EventID", "event.code" },
+    { "EventRecordID", "winlog.record_id" },
     { "Filename", "file.path" },
     { "Image", "process.executable" },
+    { "ParentCommandLine", "process.parent.command_line" },
     { "ParentImage", "process.parent.executable" },
     { "ProcessId", "process.pid" },
+    { "Provider_Name", "event.provider" },
     { "Signature", "threat.indicator.name" },
     { "TargetUserName", "user.target.name" },
     { "User", "user.name" },
     { "action", "event.action" },
+    { "alert_category", "rule.category" },
+    { "alert_severity", "event.severity" },
     { "answer", "dns.answers.data" },
+    { "app_proto", "network.protocol" },
+    { "asa_message_id", "event.code" },
+    { "bind_dn", "user.name" },
+    { "bytes", "network.bytes" },
+    { "bytes_to_client", "destination.bytes" },
+    { "bytes_to_server", "source.bytes" },
     { "c-ip", "client.ip" },
     { "c-uri", "url.original" },
     { "c-uri-extension", "url.extension" },
     { "c-uri-query", "url.query" },
     { "c-uri-stem", "url.path" },
     { "c-useragent", "user_agent.original" },
+    { "code", "error.code" },
+    { "command", "process.command_line" },
+    { "content_type", "http.response.mime_type" },
     { "cs-bytes", "http.request.bytes" },
     { "cs-host", "url.domain" },
     { "cs-method", "http.request.method" },
     { "cs-referer", "http.request.referrer" },
     { "cs-referrer", "http.request.referrer" },
+    { "cs-uri", "url.original" },
     { "cs-uri-query", "url.query" },
     { "cs-uri-stem", "url.path" },
     { "cs-user-agent", "user_agent.original" },
     { "cs-username", "user.name" },
     { "cs-version", "http.version" },
     { "database", "db.name" },
+    { "db_user", "user.name" },
+    { "direction", "network.direction" },
+    { "dns_id", "dns.id" },
+    { "dst_host", "destination.domain" },
+    { "dst_interface", "observer.egress.interface.name" },
     { "dst_ip", "destination.ip" },
+    { "dst_mapped_ip", "destination.nat.ip" },
+    { "dst_mapped_port", "destination.nat.port" },
     { "dst_port", "destination.port" },
-    { "duration", "event.duration" },
+    { "error_code", "error.code" },
+    { "file_size", "file.size" },
+    { "flow_end", "event.end" },
+    { "flow_start", "event.start" },
+    { "group", "group.name" },
     { "in_interface", "observer.ingress.interface.name" },
+    { "ja3", "tls.client.ja3" },
+    { "ja3s", "tls.server.ja3s" },
+    { "level", "log.level" },
+    { "log_level", "log.level" },
+    { "md5", "file.hash.md5" },
     { "message_id", "email.message_id" },
+    { "operation", "event.action" },
     { "out_interface", "observer.egress.interface.name" },
+    { "outcome", "event.outcome" },
+    { "packets_to_client", "destination.packets" },
+    { "packets_to_server", "source.packets" },
+    { "path", "file.path" },
     { "proto", "network.transport" },
     { "query", "dns.question.name" },
-    { "record_type", "dns.question.type" },
+    { "query_class", "dns.question.class" },
+    { "radius_event", "event.action" },
+    { "rcode", "dns.response_code" },
+    { "reason", "event.reason" },
     { "recipient", "email.to.address" },
+    { "record_type", "dns.question.type" },
+    { "relay_host", "destination.domain" },
+    { "relay_ip", "destination.ip" },
+    { "relay_port", "destination.port" },
     { "rule", "rule.name" },
     { "s-ip", "server.ip" },
     { "s-port", "server.port" },
     { "sc-bytes", "http.response.bytes" },
     { "sc-status", "http.response.status_code" },
     { "sender", "email.from.address" },
+    { "sha1", "file.hash.sha1" },
+    { "sha256", "file.hash.sha256" },
+    { "signature_id", "rule.id" },
+    { "sni", "tls.client.server_name" },
+    { "src_host", "source.domain" },
+    { "src_interface", "observer.ingress.interface.name" },
     { "src_ip", "source.ip" },
+    { "src_mapped_ip", "source.nat.ip" },
+    { "src_mapped_port", "source.nat.port" },
     { "src_port", "source.port" },
     { "statement", "db.statement" },
+    { "subject", "email.subject" },
+    { "target_user", "user.target.name" },
+    { "tls_cipher", "tls.cipher" },
+    { "tls_issuer", "tls.server.issuer" },
+    { "tls_proto", "tls.version" },
+    { "tls_subject", "tls.server.subject" },
+    { "tls_version", "tls.version" },
     { "username", "user.name" },
 };
 

@@ -89,6 +89,9 @@ void event_add_bool(struct event *ev, const char *name, bool value);
 /* Add with a name that is not static (copied into the arena); value copied too when copy_value. */
 void event_add_dynamic(struct event *ev, const char *name, size_t name_len, const char *value,
                        size_t len, enum field_type type, bool copy_value);
+/* Is this one of the keys event_to_json writes itself (message, host, ...)? Dynamic names that
+ * collide are stored as "field.<name>". */
+bool event_name_reserved(const char *name, size_t len);
 /* Replace the value of an existing field or add it. */
 void event_set(struct event *ev, const char *name, const char *value, size_t len);
 

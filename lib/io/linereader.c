@@ -59,6 +59,10 @@ enum mm_status linereader_next(struct linereader *lr, const char **line, size_t 
             }
             lr->offset += avail;
             lr->start = lr->end = 0;
+            if (lr->eof) { /* the long line goes on past the end: skip on when it grows */
+                lr->eof = false;
+                return MM_EOF;
+            }
         } else if (nl && (size_t)(nl - p) <= lr->max) {
             *line = p;
             *len = (size_t)(nl - p);

@@ -66,6 +66,11 @@ void framer_feed(struct framer *f, const char *data, size_t len, frame_fn fn, vo
                 f->ndigits = 0;
                 continue;
             }
+            if (f->mode == FRAMING_OCTET) { /* no count where one must be: resynchronise at LF */
+                f->bad_counts++;
+                f->state = FR_SKIP_LINE;
+                continue;
+            }
             f->state = FR_LINE;
             f->partial_truncated = false;
             continue;
@@ -138,6 +143,8 @@ void framer_feed(struct framer *f, const char *data, size_t len, frame_fn fn, vo
                 size_t m = n;
                 if (m && data[i + m - 1] == '\r')
                     m--;
+                else if (!m && f->partial.len && f->partial.data[f->partial.len - 1] == '\r')
+                    f->partial.data[--f->partial.len] = '\0'; /* the CR came in the last read */
                 emit_joined(f, fn, arg, data + i, m, false);
                 i += n + 1;
                 f->state = FR_START;

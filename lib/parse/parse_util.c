@@ -157,6 +157,9 @@ enum mm_status parse_clf_time(const char *p, size_t len, int64_t *ns)
             return MM_ERR_PARSE;
         off = (int32_t)(oh * 3600 + om * 60) * (p[21] == '-' ? -1 : 1);
     }
-    *ns = (mm_utc_seconds((int)y, mo, (int)d, (int)h, (int)mi, (int)s) - off) * MM_NS_PER_SEC;
+    /* years 0000-9999 parse, int64 nanoseconds reach only 1678-2262 */
+    if (__builtin_mul_overflow(mm_utc_seconds((int)y, mo, (int)d, (int)h, (int)mi, (int)s) - off,
+                               MM_NS_PER_SEC, ns))
+        return MM_ERR_PARSE;
     return MM_OK;
 }

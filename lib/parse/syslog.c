@@ -30,6 +30,14 @@ static void skip_spaces(struct cursor *c)
         c->pos++;
 }
 
+/* month from the three letters at the cursor + off, or 0 (also when fewer than 3 bytes remain) */
+static int month_at(const struct cursor *c, size_t off)
+{
+    if (c->pos + off > c->len || c->len - (c->pos + off) < 3)
+        return 0;
+    return mm_month_from_abbr(c->p + c->pos + off);
+}
+
 /* n digits at the cursor as a number, or -1 */
 static int digits(const struct cursor *c, size_t off, size_t n)
 {
@@ -74,6 +82,16 @@ static int64_t parse_fraction(struct cursor *c)
         c->pos++;
     }
     return ns;
+}
+
+/* civil time minus a zone offset, plus a fraction, as nanoseconds since the epoch; false when that
+ * does not fit int64 nanoseconds (years before 1678 or after 2261: "Nov 23 9999 ...") */
+static bool civil_to_ns(int y, int mo, int d, int h, int mi, int s, int32_t off, int64_t frac,
+                        int64_t *ns)
+{
+    int64_t t;
+    return !__builtin_mul_overflow(mm_utc_seconds(y, mo, d, h, mi, s) - off, MM_NS_PER_SEC, &t) &&
+           !__builtin_add_overflow(t, frac, ns);
 }
 
 /* "Z", "+09:00", "+0900"; returns true and the offset when present */
@@ -126,11 +144,11 @@ static bool parse_iso(struct cursor *c, const struct mm_tz *tz, bool sep_space, 
     *has_zone = parse_zone(c, &off);
     if (!*has_zone)
         off = mm_tz_offset_at(tz, y, mo, d, h, mi, s);
-    if (c->pos < c->len && c->p[c->pos] != ' ' && c->p[c->pos] != ':') {
+    if ((c->pos < c->len && c->p[c->pos] != ' ' && c->p[c->pos] != ':') ||
+        !civil_to_ns(y, mo, d, h, mi, s, off, frac, ns)) {
         *c = save;
         return false;
     }
-    *ns = (mm_utc_seconds(y, mo, d, h, mi, s) - off) * MM_NS_PER_SEC + frac;
     return true;
 }
 
@@ -226,7 +244,10 @@ static bool parse_bsd_time(struct cursor *c, struct event *ev, const struct mm_t
         return false;
     if (!utc_named)
         off = mm_tz_offset_at(tz, y, mo, d, h, mi, s);
-    ev->time_ns = (mm_utc_seconds(y, mo, d, h, mi, s) - off) * MM_NS_PER_SEC + frac;
+    int64_t ns;
+    if (!civil_to_ns(y, mo, d, h, mi, s, off, frac, &ns))
+        return false;
+    ev->time_ns = ns;
     *c = k;
     return true;
 }
@@ -281,11 +302,11 @@ static void parse_3164(struct cursor *c, struct event *ev, const struct mm_tz *t
         while (mm_is_digit(peek(c, i)))
             i++;
         if (peek(c, i) == ':' && peek(c, i + 1) == ' ' && i <= 10 &&
-            (peek(c, i + 2) == '*' || peek(c, i + 2) == '.' || mm_month_from_abbr(c->p + c->pos + MM_MIN(i + 2, c->len - c->pos)))) {
+            (peek(c, i + 2) == '*' || peek(c, i + 2) == '.' || month_at(c, i + 2))) {
             c->pos += i + 2;
         }
     }
-    if (peek(c, 0) == '*' || (peek(c, 0) == '.' && mm_month_from_abbr(c->p + MM_MIN(c->pos + 1, c->len))))
+    if (peek(c, 0) == '*' || (peek(c, 0) == '.' && month_at(c, 1)))
         c->pos++;
     bool has_time = false;
     bool zone = false;

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FILEIN_POLL_MS 200
-#define FILEIN_SAVE_NS (5 * MM_NS_PER_SEC)
+#define FILEIN_POLL_MS   200
+#define FILEIN_SAVE_NS   (5 * MM_NS_PER_SEC)
 #define FILEIN_MAX_STATE 1024
 
 struct tracked {
@@ -193,13 +193,13 @@ static bool read_lines(struct filein *f, struct tracked *t, bool final)
     size_t len;
     bool trunc, any = false;
     bool import = !t->l->cfg.follow;
-    pthread_mutex_lock(&w->lock);
     for (int i = 0; i < 100000; i++) {
         enum mm_status st = linereader_next(&t->lr, &line, &len, &trunc, import);
         if (st != MM_OK) {
             if (st == MM_EOF && import) {
                 t->done = true;
-                mm_log_info("files", "imported '%s' (%" PRIu64 " bytes)", t->l->cfg.path, t->lr.offset);
+                mm_log_info("files", "imported '%s' (%" PRIu64 " bytes)", t->l->cfg.path,
+                            t->lr.offset);
             } else if (st != MM_EOF && st != MM_AGAIN) {
                 mm_log_error("files", "cannot read '%s': %s", t->l->cfg.path, mm_strerror(errno));
             }
@@ -217,9 +217,8 @@ static bool read_lines(struct filein *f, struct tracked *t, bool final)
         if (trunc)
             atomic_fetch_add_explicit(&t->l->truncated, 1, memory_order_relaxed);
     }
-    (void)final;
+    (void) final;
     sensor_flush_batch(f->s, w, true);
-    pthread_mutex_unlock(&w->lock);
     return any;
 }
 
@@ -238,7 +237,8 @@ static void poll_file(struct filein *f, struct tracked *t, bool final)
     struct stat st;
     if (stat(t->l->cfg.path, &st) == 0) {
         if (st.st_ino != t->ino || st.st_dev != t->dev) {
-            read_lines(f, t, final); /* the writer may have added to the old file before moving it */
+            read_lines(f, t,
+                       final); /* the writer may have added to the old file before moving it */
             mm_log_info("files", "'%s' was rotated: reading the new file", t->l->cfg.path);
             close_file(t);
             open_file(f, t, true);

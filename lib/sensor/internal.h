@@ -70,6 +70,10 @@ struct sensor {
     const struct parser *const *parsers;
     size_t nparsers;
     char status_path[256];
+    /* clock-watch announcements: each worker tracks sources on its own, this table makes sure a
+     * state change is logged once, not once per worker */
+    pthread_mutex_t announce_lock;
+    struct source_table announced;
 };
 
 struct worker {
@@ -93,13 +97,13 @@ struct worker {
     /* counters (this worker only writes them) */
     _Atomic uint64_t received, bytes, parsed, unparsed, truncated;
     _Atomic uint64_t per_parser[SENSOR_MAX_PARSERS];
-    /* sources and clock watch; lock held by the worker while it processes a read batch */
+    /* sources and clock watch; the lock guards the table against the status reader */
     pthread_mutex_t lock;
     struct source_table sources;
 };
 
 /* Process one framed message: parse, normalise, count, clock-watch, append to the worker's batch.
- * peer/peer_host may be NULL (files). Called with w->lock held. */
+ * peer/peer_host may be NULL (files). May wait for room in the output (back-pressure). */
 void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_rt *l,
                            const char *peer, const char *peer_host, const char *msg, size_t len,
                            bool truncated, int64_t now_ns);

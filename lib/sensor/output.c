@@ -27,6 +27,8 @@ struct output {
     pthread_cond_t not_empty, not_full;
     pthread_t thread;
     struct output_stats stats;
+    unsigned nwaiting;      /* submitters waiting for room now */
+    int64_t wait_start_sum; /* sum of their start times, to report waits still in progress */
 };
 
 static int open_target(const char *path, struct mm_error *err)
@@ -147,8 +149,12 @@ void output_submit(struct output *o, struct buf *b)
     pthread_mutex_lock(&o->lock);
     if (o->queued + bt->len > o->max_bytes && o->queued > 0) {
         int64_t t0 = mm_mono_ns();
+        o->nwaiting++;
+        o->wait_start_sum += t0;
         while (o->queued + bt->len > o->max_bytes && o->queued > 0)
             pthread_cond_wait(&o->not_full, &o->lock);
+        o->nwaiting--;
+        o->wait_start_sum -= t0;
         o->stats.blocked_ns += (uint64_t)(mm_mono_ns() - t0);
     }
     if (o->tail)
@@ -173,6 +179,8 @@ void output_get_stats(struct output *o, struct output_stats *st)
     pthread_mutex_lock(&o->lock);
     *st = o->stats;
     st->queued_bytes = o->queued;
+    if (o->nwaiting)
+        st->blocked_ns += (uint64_t)((int64_t)o->nwaiting * mm_mono_ns() - o->wait_start_sum);
     pthread_mutex_unlock(&o->lock);
 }
 

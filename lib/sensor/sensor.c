@@ -42,9 +42,27 @@ void sensor_flush_batch(struct sensor *s, struct worker *w, bool force)
         output_submit(s->out, &w->batch);
 }
 
-static void log_clock_change(const struct source_stats *src, enum source_change ch, int64_t thr)
+#define CLOCK_JUMP_LOG_INTERVAL (10 * MM_NS_PER_SEC)
+
+static void log_clock_change(struct sensor *s, const struct source_stats *src, enum source_change ch,
+                             int64_t thr, int64_t now)
 {
     double off = (double)src->last_offset_ns / 1e9;
+    pthread_mutex_lock(&s->announce_lock);
+    struct source_stats *a = source_table_get(&s->announced, src->key, strlen(src->key), now);
+    bool quiet;
+    if (ch == SOURCE_JUMPED) {
+        quiet = now - a->last_seen_ns < CLOCK_JUMP_LOG_INTERVAL;
+        if (!quiet)
+            a->last_seen_ns = now;
+    } else {
+        int state = ch == SOURCE_BECAME_SKEWED ? CLOCK_SKEWED : CLOCK_OK;
+        quiet = a->state == state || (a->state == CLOCK_UNKNOWN && state == CLOCK_OK);
+        a->state = state;
+    }
+    pthread_mutex_unlock(&s->announce_lock);
+    if (quiet)
+        return;
     switch (ch) {
     case SOURCE_BECAME_SKEWED:
         mm_log_warn("clock", "clock of source '%s' is off by %+.1f s (threshold %.1f s): "
@@ -95,6 +113,8 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
 
     /* the source is the device that wrote the message: its own name for itself, else the sender */
     struct slice key = ev->host.len ? ev->host : slice_cstr(peer_host ? peer_host : l->cfg.name);
+    /* the lock is only for the status reader; the worker never holds it while it may block */
+    pthread_mutex_lock(&w->lock);
     struct source_stats *src = source_table_get(&w->sources, key.p, key.len, now_ns);
     src->received++;
     src->bytes += len;
@@ -106,8 +126,9 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
         src->year_inferred = !ev->time_has_year;
         enum source_change ch = source_clock_update(src, ev->time_ns, now_ns, s->skew_threshold_ns);
         if (ch != SOURCE_NO_CHANGE)
-            log_clock_change(src, ch, s->skew_threshold_ns);
+            log_clock_change(s, src, ch, s->skew_threshold_ns, now_ns);
     }
+    pthread_mutex_unlock(&w->lock);
 
     switch (s->cfg.output_format) {
     case OUTPUT_JSON:
@@ -209,6 +230,8 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
     s->config_path = mm_strdup(config_path);
     s->wake_fd = -1;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->announce_lock, NULL);
+    source_table_init(&s->announced, 1 << 20);
     s->started_ns = mm_now_ns();
     s->parsers = parser_all(&s->nparsers);
     if ((st = sensor_config_load(&s->cfg, config_path, err)) != MM_OK)
@@ -569,6 +592,8 @@ void sensor_free(struct sensor *s)
     if (s->wake_fd >= 0)
         close(s->wake_fd);
     sensor_config_free(&s->cfg);
+    source_table_release(&s->announced);
+    pthread_mutex_destroy(&s->announce_lock);
     pthread_mutex_destroy(&s->lock);
     mm_free(s->config_path);
     mm_free(s);

@@ -14,8 +14,11 @@
 #include <openssl/err.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <linux/sock_diag.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#define REFUSE_LOG_INTERVAL (10 * MM_NS_PER_SEC)
 
 enum poll_kind { POLL_WAKE = 1, POLL_TCP_LISTEN, POLL_UDP, POLL_CONN };
 
@@ -27,7 +30,7 @@ struct wsock {
     struct pollable pk;
     int fd;
     struct listener_rt *l;
-    uint32_t last_drops; /* SO_RXQ_OVFL is a running count per socket */
+    uint32_t last_drops; /* the kernel's running count of datagrams dropped on this socket */
     struct wsock *next;
 };
 
@@ -82,9 +85,7 @@ static void add_listener_counts(struct listener_rt *l, const struct frame_ctx *f
 static void conn_close(struct worker *w, struct conn *c)
 {
     struct frame_ctx fc = { .s = w->s, .w = w, .c = c };
-    pthread_mutex_lock(&w->lock);
     framer_finish(&c->fr, on_frame, &fc);
-    pthread_mutex_unlock(&w->lock);
     add_listener_counts(c->l, &fc);
     epoll_ctl(w->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     if (c->ssl) {
@@ -157,7 +158,6 @@ static bool conn_read(struct worker *w, struct conn *c, int max_rounds)
         mm_log_debug("sensor", "TLS %s from %s on '%s'%s%s", SSL_get_version(c->ssl), c->peer,
                      c->l->cfg.name, subject[0] ? ", client " : "", subject);
     }
-    pthread_mutex_lock(&w->lock);
     for (int round = 0; round < max_rounds; round++) {
         ssize_t n;
         if (c->ssl) {
@@ -186,7 +186,6 @@ static bool conn_read(struct worker *w, struct conn *c, int max_rounds)
         if (!c->ssl && (size_t)n < SENSOR_READ_BUF)
             break; /* drained; level-triggered epoll tells us when there is more */
     }
-    pthread_mutex_unlock(&w->lock);
     add_listener_counts(c->l, &fc);
     return keep;
 }
@@ -209,9 +208,19 @@ static void accept_all(struct worker *w, struct wsock *ws)
         char peer[64];
         net_addr_format((struct sockaddr *)&ss, peer, sizeof peer);
         if ((int64_t)CTR_GET(l->conns_open) >= l->cfg.max_connections) {
+            /* a flood of connections must not become a flood of log lines: one per interval */
+            static _Thread_local int64_t last_log;
+            static _Thread_local uint64_t unlogged;
             atomic_fetch_add_explicit(&l->conns_refused, 1, memory_order_relaxed);
-            mm_log_warn("sensor", "refused connection from %s: listener '%s' has %" PRId64
-                        " connections (max_connections)", peer, l->cfg.name, l->cfg.max_connections);
+            unlogged++;
+            if (w->now_ns - last_log > REFUSE_LOG_INTERVAL) {
+                mm_log_warn("sensor",
+                            "refused connection from %s: listener '%s' has %" PRId64
+                            " connections (max_connections); %" PRIu64 " refused since last report",
+                            peer, l->cfg.name, l->cfg.max_connections, unlogged);
+                last_log = w->now_ns;
+                unlogged = 0;
+            }
             close(fd);
             continue;
         }
@@ -222,7 +231,8 @@ static void accept_all(struct worker *w, struct wsock *ws)
         c->last_active = w->now_ns;
         memcpy(c->peer, peer, sizeof c->peer);
         net_addr_format_host((struct sockaddr *)&ss, c->peer_host, sizeof c->peer_host);
-        framer_init(&c->fr, l->cfg.type == LISTEN_JSON ? FRAMING_LF : (enum framing_mode)l->cfg.framing,
+        framer_init(&c->fr,
+                    l->cfg.type == LISTEN_JSON ? FRAMING_LF : (enum framing_mode)l->cfg.framing,
                     w->s->cfg.max_message_size);
         if (l->cfg.type == LISTEN_TLS) {
             SSL_CTX *ctx = atomic_load(&l->ssl_ctx);
@@ -266,7 +276,6 @@ static void udp_read(struct worker *w, struct wsock *ws, int max_rounds)
     struct mmsghdr msgs[SENSOR_UDP_BATCH];
     struct iovec iov[SENSOR_UDP_BATCH];
     struct sockaddr_storage names[SENSOR_UDP_BATCH];
-    char ctrl[SENSOR_UDP_BATCH][CMSG_SPACE(sizeof(uint32_t))];
     struct listener_rt *l = ws->l;
     char peer[64] = "", peer_host[48] = "";
     struct sockaddr_storage last_peer;
@@ -275,27 +284,16 @@ static void udp_read(struct worker *w, struct wsock *ws, int max_rounds)
     for (int round = 0; round < max_rounds; round++) {
         for (int i = 0; i < SENSOR_UDP_BATCH; i++) {
             iov[i] = (struct iovec){ w->udp_bufs + (size_t)i * w->udp_buf_size, w->udp_buf_size };
-            msgs[i].msg_hdr = (struct msghdr){ .msg_name = &names[i], .msg_namelen = sizeof names[i],
-                                               .msg_iov = &iov[i], .msg_iovlen = 1,
-                                               .msg_control = ctrl[i], .msg_controllen = sizeof ctrl[i] };
+            msgs[i].msg_hdr = (struct msghdr){ .msg_name = &names[i],
+                                               .msg_namelen = sizeof names[i],
+                                               .msg_iov = &iov[i],
+                                               .msg_iovlen = 1 };
         }
         int n = recvmmsg(ws->fd, msgs, SENSOR_UDP_BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0)
             break;
-        pthread_mutex_lock(&w->lock);
         for (int i = 0; i < n; i++) {
             struct msghdr *mh = &msgs[i].msg_hdr;
-            for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
-                    uint32_t drops;
-                    memcpy(&drops, CMSG_DATA(cm), sizeof drops);
-                    if (drops != ws->last_drops) {
-                        atomic_fetch_add_explicit(&l->udp_drops, (uint32_t)(drops - ws->last_drops),
-                                                  memory_order_relaxed);
-                        ws->last_drops = drops;
-                    }
-                }
-            }
             if (mh->msg_namelen != last_len || memcmp(&names[i], &last_peer, mh->msg_namelen)) {
                 net_addr_format((struct sockaddr *)&names[i], peer, sizeof peer);
                 net_addr_format_host((struct sockaddr *)&names[i], peer_host, sizeof peer_host);
@@ -315,7 +313,6 @@ static void udp_read(struct worker *w, struct wsock *ws, int max_rounds)
             fc.truncated += trunc;
             fc.parsed += CTR_GET(w->parsed) - before;
         }
-        pthread_mutex_unlock(&w->lock);
         if (n < SENSOR_UDP_BATCH)
             break;
     }
@@ -332,8 +329,6 @@ static struct wsock *open_wsock(struct worker *w, struct listener_rt *l)
         return NULL;
     }
     if (type == SOCK_DGRAM) {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
         int size = (int)MM_MIN(w->s->cfg.udp_receive_buffer, (uint64_t)INT_MAX);
         if (size && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
@@ -349,10 +344,28 @@ static struct wsock *open_wsock(struct worker *w, struct listener_rt *l)
     return ws;
 }
 
+/* Datagrams the kernel dropped because the socket's buffer was full (SO_MEMINFO's drop count,
+ * which unlike SO_RXQ_OVFL does not wait for a later datagram to report them). */
+static void udp_count_drops(struct wsock *ws)
+{
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t len = sizeof mem;
+    if (getsockopt(ws->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 || len <= SK_MEMINFO_DROPS * sizeof mem[0])
+        return;
+    uint32_t drops = mem[SK_MEMINFO_DROPS];
+    if (drops != ws->last_drops) {
+        atomic_fetch_add_explicit(&ws->l->udp_drops, (uint32_t)(drops - ws->last_drops),
+                                  memory_order_relaxed);
+        ws->last_drops = drops;
+    }
+}
+
 static void close_wsock(struct worker *w, struct wsock *ws)
 {
-    if (ws->pk.kind == POLL_UDP)
+    if (ws->pk.kind == POLL_UDP) {
         udp_read(w, ws, 1 << 20); /* what the kernel already holds was accepted */
+        udp_count_drops(ws);
+    }
     epoll_ctl(w->epfd, EPOLL_CTL_DEL, ws->fd, NULL);
     close(ws->fd);
     mm_free(ws);
@@ -398,11 +411,15 @@ static void sync_listeners(struct worker *w)
 
 static void close_idle(struct worker *w)
 {
+    for (struct wsock *ws = w->socks; ws; ws = ws->next)
+        if (ws->pk.kind == POLL_UDP)
+            udp_count_drops(ws);
     for (struct conn *c = w->conns, *next; c; c = next) {
         next = c->next;
         int64_t idle = c->l->cfg.idle_timeout;
         if (idle > 0 && w->now_ns - c->last_active > idle) {
-            mm_log_info("sensor", "closing idle connection from %s on '%s'", c->peer, c->l->cfg.name);
+            mm_log_info("sensor", "closing idle connection from %s on '%s'", c->peer,
+                        c->l->cfg.name);
             conn_close(w, c);
         }
     }
@@ -423,9 +440,7 @@ static void worker_drain(struct worker *w)
         conn_read(w, c, 1 << 20);
         conn_close(w, c);
     }
-    pthread_mutex_lock(&w->lock);
     sensor_flush_batch(w->s, w, true);
-    pthread_mutex_unlock(&w->lock);
 }
 
 static void *worker_main(void *arg)
@@ -445,8 +460,12 @@ static void *worker_main(void *arg)
                 (void)!read(w->wake_fd, &v, sizeof v);
                 break;
             }
-            case POLL_TCP_LISTEN: accept_all(w, (struct wsock *)pk); break;
-            case POLL_UDP: udp_read(w, (struct wsock *)pk, 8); break;
+            case POLL_TCP_LISTEN:
+                accept_all(w, (struct wsock *)pk);
+                break;
+            case POLL_UDP:
+                udp_read(w, (struct wsock *)pk, 8);
+                break;
             case POLL_CONN: {
                 struct conn *c = (struct conn *)pk;
                 if (!conn_read(w, c, 4))
@@ -463,9 +482,7 @@ static void *worker_main(void *arg)
         }
         /* caught up with the sockets: hand over what we have so output latency stays low */
         if (n < (int)MM_ARRAY_LEN(evs)) {
-            pthread_mutex_lock(&w->lock);
             sensor_flush_batch(s, w, true);
-            pthread_mutex_unlock(&w->lock);
         }
     }
     worker_drain(w);
@@ -486,7 +503,8 @@ enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct m
     w->epfd = epoll_create1(EPOLL_CLOEXEC);
     w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (w->epfd < 0 || w->wake_fd < 0)
-        return mm_error_set(err, MM_ERR_IO, "cannot create worker event loop: %s", mm_strerror(errno));
+        return mm_error_set(err, MM_ERR_IO, "cannot create worker event loop: %s",
+                            mm_strerror(errno));
     struct epoll_event ee = { .events = EPOLLIN, .data.ptr = &wake_pollable };
     epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wake_fd, &ee);
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Syslog over TLS (RFC 5425): the server certificate is verified by the sender; with
+# client_auth = required only senders with a certificate from the configured CA get in, and a
+# refused handshake is counted and logged, never crashes or blocks the listener.
+. "$(dirname "$0")/lib.sh"
+
+pki=$T/pki; mkdir -p "$pki"; cd "$pki" || exit 1
+mkcert() { # name cn issuer-prefix(or self) ext
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+        -subj "/CN=$2" -out "$1.csr" 2>/dev/null
+    printf '%s\n' "$4" > "$1.ext"
+    openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -CAcreateserial -days 2 \
+        -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+}
+for ca in ca other; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $ca.key \
+        -subj "/CN=mamori test $ca" -days 2 -out $ca.crt 2>/dev/null
+done
+mkcert server localhost ca "subjectAltName=DNS:localhost,IP:127.0.0.1"
+mkcert client sensor-client ca "extendedKeyUsage=clientAuth"
+mkcert rogue rogue-client other "extendedKeyUsage=clientAuth"
+cd - >/dev/null || exit 1
+
+{ base_config; cat <<CFG
+[listener tls]
+type = tls
+address = 127.0.0.1:$PORT
+certificate = $pki/server.crt
+key = $pki/server.key
+[listener mtls]
+type = tls
+address = 127.0.0.1:$((PORT + 1))
+certificate = $pki/server.crt
+key = $pki/server.key
+client_ca = $pki/ca.crt
+client_auth = required
+CFG
+} > "$T/sensor.conf"
+start_sensor "$T/sensor.conf" || exit 1
+printf '<13>Nov 23 15:30:00 tlshost app: message %d\n' $(seq 1 500) > "$T/lines"
+
+check "TLS sender verifies the server and sends" \
+    "$SENDLOG" -q --tls --ca "$pki/ca.crt" --to 127.0.0.1:$PORT "$T/lines"
+check "octet-counted over TLS" \
+    "$SENDLOG" -q --tls --octet --ca "$pki/ca.crt" --to 127.0.0.1:$PORT "$T/lines"
+check "TLS listener got 1000" wait_for '.listeners[] | select(.name=="tls") | .received' 1000
+
+check "client certificate from the configured CA accepted" \
+    "$SENDLOG" -q --tls --ca "$pki/ca.crt" --cert "$pki/client.crt" --key "$pki/client.key" \
+    --to 127.0.0.1:$((PORT + 1)) "$T/lines"
+check "mTLS listener got 500" wait_for '.listeners[] | select(.name=="mtls") | .received' 500
+"$SENDLOG" -q --tls --ca "$pki/ca.crt" --to 127.0.0.1:$((PORT + 1)) "$T/lines" 2>/dev/null
+"$SENDLOG" -q --tls --ca "$pki/ca.crt" --cert "$pki/rogue.crt" --key "$pki/rogue.key" \
+    --to 127.0.0.1:$((PORT + 1)) "$T/lines" 2>/dev/null
+# a plain-text sender on a TLS port
+printf '<13>Nov 23 15:30:00 h app: not tls\n' | nc -q1 127.0.0.1 $((PORT + 1)) >/dev/null
+check "three refused handshakes counted" wait_for '.listeners[] | select(.name=="mtls") | .tls_failures' 3
+eq "nothing from refused senders" 500 "$(stat_field '.listeners[] | select(.name=="mtls") | .received')"
+check "refusal logged with the peer" grep -q "TLS handshake with 127.0.0.1:.* on listener 'mtls' failed" "$T/sensor.log"
+check "listener still serves after refusals" \
+    "$SENDLOG" -q --tls --ca "$pki/ca.crt" --cert "$pki/client.crt" --key "$pki/client.key" \
+    --to 127.0.0.1:$((PORT + 1)) "$T/lines"
+check "mTLS listener got 1000" wait_for '.listeners[] | select(.name=="mtls") | .received' 1000
+stop_sensor || fail "sensor exit status"
+eq "events written" 2000 "$(wc -l < "$T/out.jsonl")"
+eq "message bodies intact" 4 "$(grep -c '"message":"message 500"' "$T/out.jsonl")"
+finish
