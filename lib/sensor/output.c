@@ -66,7 +66,7 @@ static void *writer_main(void *arg)
     struct output *o = arg;
     pthread_mutex_lock(&o->lock);
     for (;;) {
-        while (!o->head && !o->stopping)
+        while (!o->head && !o->stopping && !o->reopen)
             pthread_cond_wait(&o->not_empty, &o->lock);
         if (!o->head && o->stopping)
             break;
@@ -171,6 +171,7 @@ void output_reopen(struct output *o)
 {
     pthread_mutex_lock(&o->lock);
     o->reopen = true;
+    pthread_cond_signal(&o->not_empty);
     pthread_mutex_unlock(&o->lock);
 }
 
