@@ -2,6 +2,7 @@
 /* config.c: the sensor's settings table and cross-field checks. */
 #include "base/prelude.h"
 #include "base/mtime.h"
+#include "io/charset.h"
 #include "net/framing.h"
 #include "net/tls.h"
 #include "parse/parser.h"
@@ -56,6 +57,9 @@ static const struct conf_var listener_vars[] = {
       "messages carry no syslog header (e.g. a Squid access.log file)" },
     { "timezone", CONF_STRING, L(timezone), "local", 0, 0, 0, NULL,
       "zone of timestamps that carry none (RFC 3164): local, UTC or +09:00" },
+    { "charset", CONF_STRING, L(charset), "utf-8", 0, 0, 0, NULL,
+      "encoding of the messages: utf-8, shift_jis (CP932), euc-jp, iso-2022-jp, latin1; "
+      "messages already valid UTF-8 are never converted" },
     { "max_connections", CONF_INT, L(max_connections), "10000", 1, 1000000, 0, NULL,
       "concurrent connections; more are refused and counted" },
     { "idle_timeout", CONF_DURATION, L(idle_timeout), "0", 0, 0, 0, NULL,
@@ -107,6 +111,9 @@ static enum mm_status validate_listener(void *instance, struct mm_error *err)
         return mm_error_set(err, MM_ERR_INVALID,
                             "listener '%s': invalid timezone '%s' (local, UTC or +hh:mm)", l->name,
                             l->timezone);
+    if (!charset_known(l->charset))
+        return mm_error_set(err, MM_ERR_INVALID, "listener '%s': unknown charset '%s'", l->name,
+                            l->charset);
     if (l->type == LISTEN_JSON && l->framing == FRAMING_OCTET)
         return mm_error_set(err, MM_ERR_INVALID, "listener '%s': JSON lines are LF-framed", l->name);
     return MM_OK;

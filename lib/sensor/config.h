@@ -22,6 +22,7 @@ struct listener_config {
     char *parser;    /* "auto" or a parser name */
     bool no_header;  /* input has no syslog header */
     char *timezone;  /* zone for timestamps that carry none */
+    char *charset;   /* encoding senders use; converted to UTF-8 before parsing */
     int64_t max_connections;
     int64_t idle_timeout;    /* ns; 0: never */
     char *certificate, *key, *client_ca;

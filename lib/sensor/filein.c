@@ -325,6 +325,7 @@ struct filein *filein_start(struct sensor *s, struct mm_error *err)
     f->w.epfd = f->w.wake_fd = -1;
     event_init(&f->w.ev);
     buf_init(&f->w.batch, BUF_NO_MAX);
+    buf_init(&f->w.converted, BUF_NO_MAX);
     pthread_mutex_init(&f->w.lock, NULL);
     source_table_init(&f->w.sources, s->cfg.max_sources);
     pthread_mutex_init(&f->wake_lock, NULL);

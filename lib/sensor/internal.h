@@ -43,6 +43,7 @@ struct listener_rt {
 };
 
 struct worker;
+struct handoff;
 
 struct sensor {
     char *config_path;
@@ -91,9 +92,23 @@ struct worker {
     size_t nconns;
     int64_t now_ns;
     int64_t last_idle_check;
+    /* charset converters, one per encoding in use (iconv handles are per thread) */
+    struct {
+        char name[32];
+        struct charset_conv *conv;
+    } charsets[8];
+    struct buf converted;
     /* UDP receive buffers */
     char *udp_bufs;
     size_t udp_buf_size;
+    /* connection balancing: a worker that accepts a connection hands it to the worker with the
+     * fewest (the kernel's SO_REUSEPORT hash can put every connection on one worker) */
+    _Atomic uint64_t load;       /* connections owned, plus those handed over and not yet taken */
+    _Atomic uint64_t in_transit; /* handed over, not yet taken (reload waits for 0) */
+    atomic_bool inbox_pending;
+    bool inbox_closed; /* draining for shutdown: keep your connections */
+    pthread_mutex_t inbox_lock;
+    struct handoff *inbox;
     /* counters (this worker only writes them) */
     _Atomic uint64_t received, bytes, parsed, unparsed, truncated;
     _Atomic uint64_t per_parser[SENSOR_MAX_PARSERS];

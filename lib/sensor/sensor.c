@@ -5,8 +5,11 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/mtime.h"
+#include "io/charset.h"
 #include "net/tls.h"
 #include "internal.h"
+
+#include <strings.h>
 
 #include <signal.h>
 #include <sys/epoll.h>
@@ -80,14 +83,36 @@ static void log_clock_change(struct sensor *s, const struct source_stats *src, e
     }
 }
 
+/* The worker's converter for a listener's charset; NULL for UTF-8. */
+static struct charset_conv *worker_charset(struct worker *w, const char *name)
+{
+    if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
+        return NULL;
+    size_t i;
+    for (i = 0; i < MM_ARRAY_LEN(w->charsets) && w->charsets[i].conv; i++)
+        if (!strcmp(w->charsets[i].name, name))
+            return w->charsets[i].conv;
+    if (i == MM_ARRAY_LEN(w->charsets))
+        return NULL;
+    w->charsets[i].conv = charset_open(name); /* validated with the configuration */
+    snprintf(w->charsets[i].name, sizeof w->charsets[i].name, "%s", name);
+    return w->charsets[i].conv;
+}
+
 void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_rt *l,
                            const char *peer, const char *peer_host, const char *msg, size_t len,
                            bool truncated, int64_t now_ns)
 {
     struct event *ev = &w->ev;
     event_reset(ev);
+    struct charset_conv *conv = worker_charset(w, l->cfg.charset);
+    if (conv && charset_to_utf8(conv, msg, len, &w->converted)) {
+        msg = w->converted.data; /* parsers and output see UTF-8; the bytes counted stay the received ones */
+        ev->raw_len = w->converted.len;
+    } else {
+        ev->raw_len = len;
+    }
     ev->raw = msg;
-    ev->raw_len = len;
     ev->truncated = truncated;
     ev->receive_ns = now_ns;
     ev->listener = l->cfg.name;
@@ -136,7 +161,7 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
             buf_append_char(&w->batch, '\n');
         break;
     case OUTPUT_RAW:
-        buf_append(&w->batch, msg, len);
+        buf_append(&w->batch, ev->raw, ev->raw_len);
         buf_append_char(&w->batch, '\n');
         break;
     default: break;
@@ -309,7 +334,8 @@ static void collect_garbage(struct sensor *s)
     for (;;) {
         bool all = true;
         for (size_t i = 0; i < s->nworkers; i++)
-            all &= atomic_load(&s->workers[i].seen_generation) == gen;
+            all &= atomic_load(&s->workers[i].seen_generation) == gen &&
+                   atomic_load(&s->workers[i].in_transit) == 0; /* handed-over connections hold listeners */
         if (s->filein)
             all &= filein_seen_generation(s->filein) == gen;
         if (all)
@@ -361,7 +387,9 @@ enum mm_status sensor_reload(struct sensor *s, struct mm_error *err)
         const void *a = (const char *)&s->cfg + v->offset, *b = (const char *)&ncfg + v->offset;
         bool differ = v->type == CONF_STRING
                           ? strcmp(*(char *const *)a ? *(char *const *)a : "", *(char *const *)b ? *(char *const *)b : "")
-                          : memcmp(a, b, v->type == CONF_ENUM ? sizeof(int) : sizeof(int64_t)) != 0;
+                          : memcmp(a, b, v->type == CONF_ENUM   ? sizeof(int)
+                                         : v->type == CONF_BOOL ? sizeof(bool)
+                                                                : sizeof(int64_t)) != 0;
         if (differ)
             mm_log_warn("sensor", "'%s' changed: it takes effect after a restart", v->name);
     }

@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/mtime.h"
+#include "io/charset.h"
 #include "net/tls.h"
 #include "internal.h"
 
@@ -102,6 +103,7 @@ static void conn_close(struct worker *w, struct conn *c)
     if (c->next)
         c->next->prev = c->prev;
     w->nconns--;
+    atomic_fetch_sub_explicit(&w->load, 1, memory_order_relaxed);
     atomic_fetch_sub_explicit(&c->l->conns_open, 1, memory_order_relaxed);
     mm_log_debug("sensor", "connection from %s to listener '%s' closed", c->peer, c->l->cfg.name);
     mm_free(c);
@@ -190,6 +192,135 @@ static bool conn_read(struct worker *w, struct conn *c, int max_rounds)
     return keep;
 }
 
+struct handoff {
+    struct handoff *next;
+    int fd;
+    struct listener_rt *l;
+    struct sockaddr_storage ss;
+};
+
+/* Take an accepted connection into this worker's loop. counted: w->load already includes it
+ * (it was handed over). */
+static void conn_adopt(struct worker *w, struct listener_rt *l, int fd,
+                       const struct sockaddr_storage *ss, bool counted)
+{
+    char peer[64];
+    net_addr_format((const struct sockaddr *)ss, peer, sizeof peer);
+    struct conn *c = mm_calloc(1, sizeof *c);
+    c->pk.kind = POLL_CONN;
+    c->fd = fd;
+    c->l = l;
+    c->last_active = w->now_ns;
+    memcpy(c->peer, peer, sizeof c->peer);
+    net_addr_format_host((const struct sockaddr *)ss, c->peer_host, sizeof c->peer_host);
+    framer_init(&c->fr, l->cfg.type == LISTEN_JSON ? FRAMING_LF : (enum framing_mode)l->cfg.framing,
+                w->s->cfg.max_message_size);
+    if (l->cfg.type == LISTEN_TLS) {
+        SSL_CTX *ctx = atomic_load(&l->ssl_ctx);
+        c->ssl = ctx ? SSL_new(ctx) : NULL;
+        if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+            mm_log_error("sensor", "cannot set up TLS for %s", peer);
+            goto fail;
+        }
+        SSL_set_accept_state(c->ssl);
+        c->handshaking = true;
+    }
+    struct epoll_event ee = { .events = EPOLLIN, .data.ptr = c };
+    if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+        mm_log_error("sensor", "cannot watch connection from %s: %s", peer, mm_strerror(errno));
+        goto fail;
+    }
+    c->next = w->conns;
+    if (w->conns)
+        w->conns->prev = c;
+    w->conns = c;
+    w->nconns++;
+    if (!counted)
+        atomic_fetch_add_explicit(&w->load, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&l->conns_accepted, 1, memory_order_relaxed);
+    mm_log_debug("sensor", "connection from %s on listener '%s' (worker %d)", peer, l->cfg.name, w->id);
+    return;
+fail:
+    if (c->ssl)
+        SSL_free(c->ssl);
+    close(fd);
+    framer_release(&c->fr);
+    mm_free(c);
+    if (counted)
+        atomic_fetch_sub_explicit(&w->load, 1, memory_order_relaxed);
+}
+
+/* The running worker with the fewest connections (w itself on a tie). */
+static struct worker *least_loaded(struct worker *w)
+{
+    struct sensor *s = w->s;
+    struct worker *best = w;
+    uint64_t best_load = atomic_load_explicit(&w->load, memory_order_relaxed);
+    for (size_t i = 0; i < s->nworkers && best_load; i++) {
+        struct worker *o = &s->workers[i];
+        if (o == w || !atomic_load(&o->running))
+            continue;
+        uint64_t ol = atomic_load_explicit(&o->load, memory_order_relaxed);
+        if (ol < best_load) {
+            best = o;
+            best_load = ol;
+        }
+    }
+    return best;
+}
+
+/* Give an accepted connection to worker t; false when t is draining for shutdown. */
+static bool handoff_push(struct worker *t, int fd, struct listener_rt *l, const struct sockaddr_storage *ss)
+{
+    struct handoff *h = mm_malloc(sizeof *h);
+    h->fd = fd;
+    h->l = l;
+    h->ss = *ss;
+    pthread_mutex_lock(&t->inbox_lock);
+    if (t->inbox_closed) {
+        pthread_mutex_unlock(&t->inbox_lock);
+        mm_free(h);
+        return false;
+    }
+    h->next = t->inbox;
+    t->inbox = h;
+    atomic_fetch_add(&t->load, 1);
+    atomic_fetch_add(&t->in_transit, 1);
+    atomic_store(&t->inbox_pending, true);
+    pthread_mutex_unlock(&t->inbox_lock);
+    worker_wake(t);
+    return true;
+}
+
+/* Take the connections other workers handed over. closing: and accept no more (shutdown). */
+static void inbox_take(struct worker *w, bool closing)
+{
+    pthread_mutex_lock(&w->inbox_lock);
+    struct handoff *h = w->inbox;
+    w->inbox = NULL;
+    w->inbox_closed |= closing;
+    atomic_store(&w->inbox_pending, false);
+    pthread_mutex_unlock(&w->inbox_lock);
+    while (h) {
+        struct handoff *next = h->next;
+        struct listener_rt *l = h->l;
+        conn_adopt(w, l, h->fd, &h->ss, true);
+        /* removed by a reload while in transit: read what it sent, then close, as the reload
+         * does with the listener's other connections */
+        pthread_mutex_lock(&w->s->lock);
+        bool retired = l->retired;
+        pthread_mutex_unlock(&w->s->lock);
+        if (retired && w->conns && w->conns->fd == h->fd && w->conns->l == l) {
+            conn_read(w, w->conns, 1 << 20);
+            conn_close(w, w->conns);
+        }
+        atomic_fetch_sub(&w->in_transit, 1);
+        mm_free(h);
+        h = next;
+    }
+}
+
 static void accept_all(struct worker *w, struct wsock *ws)
 {
     struct listener_rt *l = ws->l;
@@ -205,8 +336,6 @@ static void accept_all(struct worker *w, struct wsock *ws)
                             mm_strerror(errno));
             return;
         }
-        char peer[64];
-        net_addr_format((struct sockaddr *)&ss, peer, sizeof peer);
         if ((int64_t)CTR_GET(l->conns_open) >= l->cfg.max_connections) {
             /* a flood of connections must not become a flood of log lines: one per interval */
             static _Thread_local int64_t last_log;
@@ -214,6 +343,8 @@ static void accept_all(struct worker *w, struct wsock *ws)
             atomic_fetch_add_explicit(&l->conns_refused, 1, memory_order_relaxed);
             unlogged++;
             if (w->now_ns - last_log > REFUSE_LOG_INTERVAL) {
+                char peer[64];
+                net_addr_format((struct sockaddr *)&ss, peer, sizeof peer);
                 mm_log_warn("sensor",
                             "refused connection from %s: listener '%s' has %" PRId64
                             " connections (max_connections); %" PRIu64 " refused since last report",
@@ -224,49 +355,10 @@ static void accept_all(struct worker *w, struct wsock *ws)
             close(fd);
             continue;
         }
-        struct conn *c = mm_calloc(1, sizeof *c);
-        c->pk.kind = POLL_CONN;
-        c->fd = fd;
-        c->l = l;
-        c->last_active = w->now_ns;
-        memcpy(c->peer, peer, sizeof c->peer);
-        net_addr_format_host((struct sockaddr *)&ss, c->peer_host, sizeof c->peer_host);
-        framer_init(&c->fr,
-                    l->cfg.type == LISTEN_JSON ? FRAMING_LF : (enum framing_mode)l->cfg.framing,
-                    w->s->cfg.max_message_size);
-        if (l->cfg.type == LISTEN_TLS) {
-            SSL_CTX *ctx = atomic_load(&l->ssl_ctx);
-            c->ssl = ctx ? SSL_new(ctx) : NULL;
-            if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
-                mm_log_error("sensor", "cannot set up TLS for %s", peer);
-                if (c->ssl)
-                    SSL_free(c->ssl);
-                close(fd);
-                framer_release(&c->fr);
-                mm_free(c);
-                continue;
-            }
-            SSL_set_accept_state(c->ssl);
-            c->handshaking = true;
-        }
-        struct epoll_event ee = { .events = EPOLLIN, .data.ptr = c };
-        if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
-            mm_log_error("sensor", "cannot watch connection from %s: %s", peer, mm_strerror(errno));
-            if (c->ssl)
-                SSL_free(c->ssl);
-            close(fd);
-            framer_release(&c->fr);
-            mm_free(c);
+        struct worker *t = least_loaded(w);
+        if (t != w && handoff_push(t, fd, l, &ss))
             continue;
-        }
-        c->next = w->conns;
-        if (w->conns)
-            w->conns->prev = c;
-        w->conns = c;
-        w->nconns++;
-        atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
-        atomic_fetch_add_explicit(&l->conns_accepted, 1, memory_order_relaxed);
-        mm_log_debug("sensor", "connection from %s on listener '%s'", peer, l->cfg.name);
+        conn_adopt(w, l, fd, &ss, false);
     }
 }
 
@@ -429,6 +521,7 @@ static void close_idle(struct worker *w)
  * frames; hand the batch over. */
 static void worker_drain(struct worker *w)
 {
+    inbox_take(w, true); /* from now on the others keep what they accept */
     while (w->socks) {
         struct wsock *ws = w->socks;
         w->socks = ws->next;
@@ -474,6 +567,8 @@ static void *worker_main(void *arg)
             }
             }
         }
+        if (atomic_load_explicit(&w->inbox_pending, memory_order_relaxed))
+            inbox_take(w, false);
         if (atomic_load(&s->generation) != atomic_load(&w->seen_generation))
             sync_listeners(w);
         if (w->now_ns - w->last_idle_check > MM_NS_PER_SEC) {
@@ -495,7 +590,9 @@ enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct m
     w->id = id;
     event_init(&w->ev);
     buf_init(&w->batch, BUF_NO_MAX);
+    buf_init(&w->converted, BUF_NO_MAX);
     pthread_mutex_init(&w->lock, NULL);
+    pthread_mutex_init(&w->inbox_lock, NULL);
     source_table_init(&w->sources, s->cfg.max_sources);
     w->rbuf = mm_malloc(SENSOR_READ_BUF);
     w->udp_buf_size = s->cfg.max_message_size;
@@ -531,12 +628,23 @@ void worker_join(struct worker *w)
 
 void worker_release(struct worker *w)
 {
+    /* connections handed over after this worker drained cannot happen (inbox_closed); a sensor
+     * that failed to start may leave some */
+    for (struct handoff *h = w->inbox, *next; h; h = next) {
+        next = h->next;
+        close(h->fd);
+        mm_free(h);
+    }
+    w->inbox = NULL;
     if (w->epfd >= 0)
         close(w->epfd);
     if (w->wake_fd >= 0)
         close(w->wake_fd);
     event_release(&w->ev);
     buf_release(&w->batch);
+    buf_release(&w->converted);
+    for (size_t i = 0; i < MM_ARRAY_LEN(w->charsets); i++)
+        charset_close(w->charsets[i].conv);
     source_table_release(&w->sources);
     pthread_mutex_destroy(&w->lock);
     mm_free(w->rbuf);

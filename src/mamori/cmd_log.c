@@ -6,6 +6,7 @@
 #include "base/mtime.h"
 #include "base/str.h"
 #include "event/event.h"
+#include "io/charset.h"
 #include "io/linereader.h"
 #include "parse/parser.h"
 #include "commands.h"
@@ -29,6 +30,8 @@ static void parse_usage(FILE *f)
           "  --ecs                name fields with their ECS aliases\n"
           "  --raw                include the raw line in each event\n"
           "  --max-size BYTES     truncate longer lines (default 64k)\n"
+          "  --charset NAME       lines are in this encoding (shift_jis, euc-jp, ...); converted\n"
+          "                       to UTF-8 unless already valid UTF-8\n"
           "  --stats              print counts per parser to standard error at the end\n",
           f);
 }
@@ -37,6 +40,9 @@ struct parse_stats {
     uint64_t lines, parsed, unparsed, truncated;
     uint64_t per_parser[64];
 };
+
+static struct charset_conv *conv;
+static struct buf converted;
 
 static int parse_fd(int fd, const char *name, const struct parse_options *opt, int64_t recv_ns,
                     unsigned json_flags, size_t max, struct parse_stats *stats, struct buf *out)
@@ -63,6 +69,10 @@ static int parse_fd(int fd, const char *name, const struct parse_options *opt, i
         if (len == 0 || (len == 1 && line[0] == '\r'))
             continue;
         event_reset(&ev);
+        if (conv && charset_to_utf8(conv, line, len, &converted)) {
+            line = converted.data;
+            len = converted.len;
+        }
         ev.raw = line;
         ev.raw_len = len;
         ev.truncated = truncated;
@@ -105,6 +115,7 @@ static int log_parse(int argc, char **argv)
         { "raw", no_argument, NULL, 'R' },
         { "max-size", required_argument, NULL, 'm' },
         { "stats", no_argument, NULL, 's' },
+        { "charset", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -149,6 +160,14 @@ static int log_parse(int argc, char **argv)
             }
             break;
         case 's': show_stats = true; break;
+        case 'c':
+            charset_close(conv);
+            conv = charset_open(optarg);
+            if (!conv) {
+                die_msg("unknown charset '%s'", optarg);
+                return 2;
+            }
+            break;
         case 'h': parse_usage(stdout); return 0;
         default: parse_usage(stderr); return 2;
         }
@@ -156,6 +175,7 @@ static int log_parse(int argc, char **argv)
     struct parse_stats stats = { 0 };
     struct buf out;
     buf_init(&out, BUF_NO_MAX);
+    buf_init(&converted, BUF_NO_MAX);
     int rc = 0;
     if (optind >= argc) {
         rc = parse_fd(0, "<stdin>", &opt, recv_ns, json_flags, max, &stats, &out);
@@ -173,6 +193,9 @@ static int log_parse(int argc, char **argv)
         }
     }
     buf_release(&out);
+    buf_release(&converted);
+    charset_close(conv);
+    conv = NULL;
     fflush(stdout);
     if (show_stats) {
         fprintf(stderr, "lines %" PRIu64 ", parsed %" PRIu64 ", unparsed %" PRIu64

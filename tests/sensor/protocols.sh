@@ -15,6 +15,10 @@ timezone = +09:00
 [listener json]
 type = json
 address = 127.0.0.1:$((PORT + 1))
+[listener sjis]
+type = tcp
+address = 127.0.0.1:$((PORT + 2))
+charset = shift_jis
 CFG
 } > "$T/sensor.conf"
 start_sensor "$T/sensor.conf" || exit 1
@@ -35,13 +39,19 @@ printf '32 <13>Nov 23 15:30:00 h1 app: a\nb' | nc -q1 127.0.0.1 $PORT
 printf '%s\n' '{"timestamp":"2026-11-23T15:30:00.000000+0900","event_type":"alert","src_ip":"203.0.113.5","src_port":4444,"dest_ip":"10.0.0.2","dest_port":80,"proto":"TCP","alert":{"action":"allowed","signature_id":2100498,"rev":7,"signature":"GPL ATTACK_RESPONSE id check returned root","category":"Potentially Bad Traffic","severity":2}}' \
     '{"msg":"plain json","level":"info"}' | nc -q1 127.0.0.1 $((PORT + 1))
 
-check "all 15 messages received" wait_for .received 15
+# a Japanese device sending Shift_JIS (CP932)
+printf '<13>Nov 23 15:30:00 jp01 app: ' > "$T/sjis"
+printf 'ログオンに失敗しました\n' | iconv -f UTF-8 -t CP932 >> "$T/sjis"
+"$SENDLOG" -q --to 127.0.0.1:$((PORT + 2)) "$T/sjis"
+
+check "all 16 messages received" wait_for .received 16
 eq "udp listener count" 3 "$(stat_field '.listeners[] | select(.name=="udp") | .received')"
 eq "tcp listener count" 10 "$(stat_field '.listeners[] | select(.name=="tcp") | .received')"
 eq "json listener count" 2 "$(stat_field '.listeners[] | select(.name=="json") | .received')"
 stop_sensor || fail "sensor exit status"
 out=$T/out.jsonl
-eq "events written" 15 "$(wc -l < "$out")"
+eq "Shift_JIS converted to UTF-8" "ログオンに失敗しました" "$(jq -r 'select(.host=="jp01") | .message' "$T/out.jsonl")"
+eq "events written" 16 "$(wc -l < "$out")"
 eq "sshd events (3 transports)" 3 "$(jq -r 'select(.program=="sshd") | .parser' "$out" | grep -c linux_auth)"
 eq "iptables events" 3 "$(jq -r 'select(.parser=="iptables") | .dst_port' "$out" | grep -c '^23$')"
 eq "RFC 5424 structured data" 3 "$(jq -r 'select(.syslog=="rfc5424") | ."sd.meta.seq"' "$out" | grep -c '^1$')"
