@@ -3,7 +3,7 @@
  *
  * A parser is a table entry (struct parser) defined in its own file under lib/parse/ as
  *     const struct parser parser_<name> = { ... };
- * The build collects every such definition into the registry (build/parsers.inc), so adding a
+ * The build collects every such definition into the registry (build/gen/parsers.inc), so adding a
  * parser means adding one file. Parsers run on the message body after the syslog header has been
  * taken off (ev->message); for header-less input (files, JSON lines) the body is the whole line.
  * Parsers never allocate outside the event's arena and never keep pointers past the call. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: the sensor's settings table and cross-field checks. */
 #include "base/prelude.h"
+#include "base/log.h"
 #include "base/mtime.h"
 #include "io/charset.h"
 #include "net/framing.h"
@@ -21,9 +22,9 @@ static const struct conf_var sensor_vars[] = {
       "threads that receive, parse and normalise (one per core is right)" },
     { "max_message_size", CONF_SIZE, S(max_message_size), "64k", 480, 16 << 20, CONF_RESTART, NULL,
       "longest message kept whole; longer ones are truncated and counted" },
-    { "output", CONF_STRING, S(output), "-", 0, 0, 0, NULL,
+    { "output", CONF_STRING, S(output), "-", 0, 0, CONF_RESTART, NULL,
       "where normalised events go: a file path (reopened on SIGHUP) or - for standard output" },
-    { "output_format", CONF_ENUM, S(output_format), "json", 0, 0, 0, output_formats,
+    { "output_format", CONF_ENUM, S(output_format), "json", 0, 0, CONF_RESTART, output_formats,
       "json: one normalised event per line; raw: the received messages; none: count only" },
     { "output_raw", CONF_BOOL, S(output_raw), "no", 0, 0, 0, NULL,
       "include the raw message in each JSON event" },
@@ -78,6 +79,16 @@ static const struct conf_var listener_vars[] = {
       "file: the first time a file is seen, read it from the start (no: from its end)" },
 };
 
+static enum mm_status validate_top(void *instance, struct mm_error *err)
+{
+    struct sensor_config *cfg = instance;
+    enum mm_log_level lv;
+    if (mm_log_parse_level(cfg->log_level, &lv) != MM_OK)
+        return mm_error_set(err, MM_ERR_INVALID,
+                            "log_level must be error, warn, info or debug, not '%s'", cfg->log_level);
+    return MM_OK;
+}
+
 static void *add_listener(void *owner)
 {
     struct sensor_config *cfg = owner;
@@ -120,7 +131,7 @@ static enum mm_status validate_listener(void *instance, struct mm_error *err)
 }
 
 const struct conf_section sensor_conf_sections[2] = {
-    { "", sensor_vars, MM_ARRAY_LEN(sensor_vars), sizeof(struct sensor_config), 0, NULL, NULL },
+    { "", sensor_vars, MM_ARRAY_LEN(sensor_vars), sizeof(struct sensor_config), 0, NULL, validate_top },
     { "listener", listener_vars, MM_ARRAY_LEN(listener_vars), sizeof(struct listener_config),
       L(name), add_listener, validate_listener },
 };

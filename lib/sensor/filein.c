@@ -185,8 +185,9 @@ static void close_file(struct tracked *t)
     }
 }
 
-/* Read all complete lines available; true when something was read. */
-static bool read_lines(struct filein *f, struct tracked *t, bool final)
+/* Read all complete lines available; true when something was read. take_partial: the file is
+ * finished (rotated away, listener removed), so a last line without LF is a line too. */
+static bool read_lines(struct filein *f, struct tracked *t, bool take_partial)
 {
     struct worker *w = &f->w;
     const char *line;
@@ -194,7 +195,7 @@ static bool read_lines(struct filein *f, struct tracked *t, bool final)
     bool trunc, any = false;
     bool import = !t->l->cfg.follow;
     for (int i = 0; i < 100000; i++) {
-        enum mm_status st = linereader_next(&t->lr, &line, &len, &trunc, import);
+        enum mm_status st = linereader_next(&t->lr, &line, &len, &trunc, import || take_partial);
         if (st != MM_OK) {
             if (st == MM_EOF && import) {
                 t->done = true;
@@ -211,13 +212,15 @@ static bool read_lines(struct filein *f, struct tracked *t, bool final)
         if (!len)
             continue;
         int64_t now = mm_now_ns();
+        uint64_t before = CTR_GET(w->parsed);
         sensor_handle_message(f->s, w, t->l, NULL, NULL, line, len, trunc, now);
+        if (CTR_GET(w->parsed) != before)
+            atomic_fetch_add_explicit(&t->l->parsed, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&t->l->received, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&t->l->bytes, len, memory_order_relaxed);
         if (trunc)
             atomic_fetch_add_explicit(&t->l->truncated, 1, memory_order_relaxed);
     }
-    (void) final;
     sensor_flush_batch(f->s, w, true);
     return any;
 }
@@ -230,15 +233,17 @@ static void poll_file(struct filein *f, struct tracked *t, bool final)
         open_file(f, t, false);
     if (t->fd < 0)
         return;
-    read_lines(f, t, final);
+    (void)final; /* at shutdown a partial last line stays unread: its position is saved */
+    read_lines(f, t, false);
     if (!t->l->cfg.follow || t->done)
         return;
     /* at the end: has the file been rotated or truncated? */
     struct stat st;
     if (stat(t->l->cfg.path, &st) == 0) {
         if (st.st_ino != t->ino || st.st_dev != t->dev) {
-            read_lines(f, t,
-                       final); /* the writer may have added to the old file before moving it */
+            /* the writer may have added to the old file before moving it; the old file is
+             * finished, so its last line counts even without an LF */
+            read_lines(f, t, true);
             mm_log_info("files", "'%s' was rotated: reading the new file", t->l->cfg.path);
             close_file(t);
             open_file(f, t, true);

@@ -5,6 +5,7 @@
 #include "base/alloc.h"
 #include "base/log.h"
 #include "base/mtime.h"
+#include "event/json.h"
 #include "io/charset.h"
 #include "net/tls.h"
 #include "internal.h"
@@ -47,9 +48,33 @@ void sensor_flush_batch(struct sensor *s, struct worker *w, bool force)
 
 #define CLOCK_JUMP_LOG_INTERVAL (10 * MM_NS_PER_SEC)
 
-static void log_clock_change(struct sensor *s, const struct source_stats *src, enum source_change ch,
-                             int64_t thr, int64_t now)
+/* A clock finding is also an event in the output, so that detection and the server can act on
+ * it like on any log (parser "mamori", log source product mamori, service clockwatch). */
+static void emit_clock_event(struct sensor *s, struct worker *w, const struct source_stats *src,
+                             const char *action, int64_t thr, int64_t now, const char *text)
 {
+    if (s->cfg.output_format != OUTPUT_JSON)
+        return;
+    struct buf *b = &w->batch;
+    char t[40];
+    mm_time_format(now, MM_TIME_MICRO, t, sizeof t);
+    buf_printf(b, "{\"@timestamp\":\"%s\",\"receive_time\":\"%s\",\"parser\":\"mamori\","
+                  "\"logsource\":{\"product\":\"mamori\",\"service\":\"clockwatch\"},\"host\":",
+               t, t);
+    json_write_string(b, src->key, strlen(src->key));
+    buf_printf(b, ",\"action\":\"%s\",\"clock_offset_s\":%.3f,\"clock_threshold_s\":%.3f", action,
+               (double)src->last_offset_ns / 1e9, (double)thr / 1e9);
+    if (!strcmp(action, "clock_jump"))
+        buf_printf(b, ",\"clock_jump_s\":%.3f", (double)src->last_jump_ns / 1e9);
+    buf_append_str(b, ",\"message\":");
+    json_write_string(b, text, strlen(text));
+    buf_append_str(b, "}\n");
+}
+
+static void log_clock_change(struct sensor *s, struct worker *w, const struct source_stats *src,
+                             enum source_change ch, int64_t thr, int64_t now)
+{
+    char text[300];
     double off = (double)src->last_offset_ns / 1e9;
     pthread_mutex_lock(&s->announce_lock);
     struct source_stats *a = source_table_get(&s->announced, src->key, strlen(src->key), now);
@@ -68,16 +93,22 @@ static void log_clock_change(struct sensor *s, const struct source_stats *src, e
         return;
     switch (ch) {
     case SOURCE_BECAME_SKEWED:
-        mm_log_warn("clock", "clock of source '%s' is off by %+.1f s (threshold %.1f s): "
-                    "synchronise it (NTP) so its logs can be correlated", src->key, off, (double)thr / 1e9);
+        snprintf(text, sizeof text, "clock of source '%s' is off by %+.1f s (threshold %.1f s): "
+                 "synchronise it (NTP) so its logs can be correlated", src->key, off, (double)thr / 1e9);
+        mm_log_warn("clock", "%s", text);
+        emit_clock_event(s, w, src, "clock_skewed", thr, now, text);
         break;
     case SOURCE_BECAME_OK:
-        mm_log_info("clock", "clock of source '%s' is back within %.1f s (offset %+.1f s)", src->key,
-                    (double)thr / 1e9, off);
+        snprintf(text, sizeof text, "clock of source '%s' is back within %.1f s (offset %+.1f s)",
+                 src->key, (double)thr / 1e9, off);
+        mm_log_info("clock", "%s", text);
+        emit_clock_event(s, w, src, "clock_ok", thr, now, text);
         break;
     case SOURCE_JUMPED:
-        mm_log_warn("clock", "clock of source '%s' jumped by %+.1f s (offset now %+.1f s)", src->key,
-                    (double)src->last_jump_ns / 1e9, off);
+        snprintf(text, sizeof text, "clock of source '%s' jumped by %+.1f s (offset now %+.1f s)",
+                 src->key, (double)src->last_jump_ns / 1e9, off);
+        mm_log_warn("clock", "%s", text);
+        emit_clock_event(s, w, src, "clock_jump", thr, now, text);
         break;
     case SOURCE_NO_CHANGE: break;
     }
@@ -105,6 +136,7 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
 {
     struct event *ev = &w->ev;
     event_reset(ev);
+    const char *received = msg;
     struct charset_conv *conv = worker_charset(w, l->cfg.charset);
     if (conv && charset_to_utf8(conv, msg, len, &w->converted)) {
         msg = w->converted.data; /* parsers and output see UTF-8; the bytes counted stay the received ones */
@@ -151,7 +183,7 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
         src->year_inferred = !ev->time_has_year;
         enum source_change ch = source_clock_update(src, ev->time_ns, now_ns, s->skew_threshold_ns);
         if (ch != SOURCE_NO_CHANGE)
-            log_clock_change(s, src, ch, s->skew_threshold_ns, now_ns);
+            log_clock_change(s, w, src, ch, s->skew_threshold_ns, now_ns);
     }
     pthread_mutex_unlock(&w->lock);
 
@@ -161,7 +193,7 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
             buf_append_char(&w->batch, '\n');
         break;
     case OUTPUT_RAW:
-        buf_append(&w->batch, ev->raw, ev->raw_len);
+        buf_append(&w->batch, received, len); /* the bytes as received, before any conversion */
         buf_append_char(&w->batch, '\n');
         break;
     default: break;
@@ -199,8 +231,11 @@ static SSL_CTX *make_ssl_ctx(const struct listener_config *lc, struct mm_error *
                               (enum tls_client_auth)lc->client_auth, err);
 }
 
-/* A runtime listener from its settings: resolve, check the port is free, load TLS. */
-static struct listener_rt *listener_create(const struct listener_config *lc, struct mm_error *err)
+/* A runtime listener from its settings: resolve, check the port is free, load TLS. held: the
+ * running sensor already listens on this address (a reload replacing a listener), so the port is
+ * ours and the exclusivity check is skipped. */
+static struct listener_rt *listener_create(const struct listener_config *lc, bool held,
+                                           struct mm_error *err)
 {
     struct listener_rt *l = mm_calloc(1, sizeof *l);
     copy_listener_config(&l->cfg, lc);
@@ -209,10 +244,13 @@ static struct listener_rt *listener_create(const struct listener_config *lc, str
             goto fail;
         /* binding without SO_REUSEPORT first tells us whether another program holds the port
          * (workers bind with SO_REUSEPORT, which would otherwise share it silently) */
-        int fd = net_listen(&l->addr, lc->type == LISTEN_UDP ? SOCK_DGRAM : SOCK_STREAM, false, 1, err);
-        if (fd < 0)
-            goto fail;
-        close(fd);
+        if (!held) {
+            int fd = net_listen(&l->addr, lc->type == LISTEN_UDP ? SOCK_DGRAM : SOCK_STREAM, false,
+                                1, err);
+            if (fd < 0)
+                goto fail;
+            close(fd);
+        }
     }
     if (lc->type == LISTEN_TLS) {
         SSL_CTX *ctx = make_ssl_ctx(lc, err);
@@ -270,7 +308,7 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
         goto fail;
     }
     for (size_t i = 0; i < s->cfg.nlisteners; i++) {
-        struct listener_rt *l = listener_create(&s->cfg.listeners[i], err);
+        struct listener_rt *l = listener_create(&s->cfg.listeners[i], false, err);
         if (!l) {
             st = MM_ERR_INVALID;
             goto fail;
@@ -361,17 +399,41 @@ static void collect_garbage(struct sensor *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Can a running listener take the new settings in place (keeping its sockets and connections)?
+ * Parsing options, TLS material, max_connections and idle_timeout change in place; any other
+ * difference replaces the listener. */
 static bool same_endpoint(const struct listener_config *a, const struct listener_config *b)
 {
-    if (a->type != b->type || strcmp(a->name, b->name) != 0)
+    if (a->type != b->type || strcmp(a->name, b->name) != 0 || strcmp(a->charset, b->charset) != 0)
         return false;
     if (a->type == LISTEN_FILE)
-        return !strcmp(a->path, b->path);
+        return !strcmp(a->path, b->path) && a->follow == b->follow && a->from_start == b->from_start;
     return !strcmp(a->address, b->address) && a->framing == b->framing;
+}
+
+/* Does the running sensor already listen where lc wants to? */
+static bool endpoint_held(const struct sensor *s, const struct listener_config *lc)
+{
+    if (lc->type == LISTEN_FILE)
+        return false;
+    for (size_t j = 0; j < s->nlisteners; j++) {
+        const struct listener_config *r = &s->listeners[j]->cfg;
+        if (r->type != LISTEN_FILE && !strcmp(r->address, lc->address) &&
+            (r->type == LISTEN_UDP) == (lc->type == LISTEN_UDP))
+            return true;
+    }
+    return false;
 }
 
 enum mm_status sensor_reload(struct sensor *s, struct mm_error *err)
 {
+    /* what earlier reloads retired must be freed first, or the arrays that hold it could fill */
+    collect_garbage(s);
+    if (s->ngraveyard + SENSOR_MAX_LISTENERS > MM_ARRAY_LEN(s->graveyard) ||
+        s->nold_popts + SENSOR_MAX_LISTENERS > MM_ARRAY_LEN(s->old_popts) ||
+        s->nold_ctx + SENSOR_MAX_LISTENERS > MM_ARRAY_LEN(s->old_ctx))
+        return mm_error_set(err, MM_ERR_STATE,
+                            "earlier reloads are still being applied by busy workers; try again");
     struct sensor_config ncfg;
     enum mm_status st = sensor_config_load(&ncfg, s->config_path, err);
     if (st != MM_OK) {
@@ -417,7 +479,7 @@ enum mm_status sensor_reload(struct sensor *s, struct mm_error *err)
             reused[nnext] = true;
             next[nnext++] = match;
         } else {
-            struct listener_rt *l = listener_create(lc, err);
+            struct listener_rt *l = listener_create(lc, endpoint_held(s, lc), err);
             if (!l) {
                 st = MM_ERR_INVALID;
                 goto undo;
@@ -430,7 +492,7 @@ enum mm_status sensor_reload(struct sensor *s, struct mm_error *err)
         bool kept = false;
         for (size_t i = 0; i < nnext; i++)
             kept |= next[i] == s->listeners[j];
-        if (!kept && s->ngraveyard < MM_ARRAY_LEN(s->graveyard)) {
+        if (!kept) {
             s->listeners[j]->retired = true;
             s->graveyard[s->ngraveyard++] = s->listeners[j];
             mm_log_info("sensor", "listener '%s' removed", s->listeners[j]->cfg.name);

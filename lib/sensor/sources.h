@@ -14,8 +14,9 @@
 #include "base/str.h"
 
 #define SOURCE_KEY_MAX 64
-/* consecutive samples needed to enter or leave the skewed state: one late message through a
- * congested relay is not a wrong clock */
+/* The first timestamped message of a source sets its state (a source first seen with a wrong clock
+ * is reported at once); afterwards, this many consecutive samples are needed to enter or leave
+ * the skewed state: one late message through a congested relay is not a wrong clock. */
 #define CLOCK_CONFIRM_SAMPLES 3
 
 enum clock_state { CLOCK_UNKNOWN = 0, CLOCK_OK, CLOCK_SKEWED };

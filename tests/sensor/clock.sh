@@ -32,5 +32,8 @@ eq "skewed sources counted" 1 "$(stat_field .clock.skewed_sources)"
 stop_sensor || fail "sensor exit status"
 eq "skew logged once" 1 "$(grep -c "clock of source 'slowhost' is off by -6" "$T/sensor.log")"
 check "jump logged with its size" grep -q "clock of source 'jumpy' jumped by +7[0-9][0-9][0-9]" "$T/sensor.log"
+eq "skew is an event in the output too" "clockwatch slowhost clock_skewed" \
+    "$(jq -r 'select(.parser=="mamori" and .action=="clock_skewed") | "\(.logsource.service) \(.host) \(.action)"' "$T/out.jsonl")"
+eq "jump event" 1 "$(jq -r 'select(.parser=="mamori" and .action=="clock_jump") | .host' "$T/out.jsonl" | grep -c jumpy)"
 check "no warning for goodhost" bash -c "! grep -q \"'goodhost'\" '$T/sensor.log'"
 finish

@@ -23,6 +23,7 @@ CFG
 } > "$T/sensor.conf"
 start_sensor "$T/sensor.conf" || exit 1
 check "import read" wait_for '.listeners[] | select(.name=="import") | .received' 2
+eq "import lines parsed" 2 "$(stat_field '.listeners[] | select(.name=="import") | .parsed')"
 for i in 1 2 3; do echo "<13>Nov 23 15:30:0$i h1 app: line $i" >> "$T/app.log"; done
 check "followed lines" wait_for '.listeners[] | select(.name=="follow") | .received' 3
 printf '<13>Nov 23 15:30:04 h1 app: partial' >> "$T/app.log"   # no LF yet: not a message yet
@@ -32,7 +33,7 @@ echo ' line 4' >> "$T/app.log"
 check "completed line read" wait_for '.listeners[] | select(.name=="follow") | .received' 4
 # rotation: rename, keep writing the old file briefly, then a new file
 mv "$T/app.log" "$T/app.log.1"
-echo '<13>Nov 23 15:30:05 h1 app: line 5 (old file after rename)' >> "$T/app.log.1"
+printf '<13>Nov 23 15:30:05 h1 app: line 5 (old file after rename, no LF)' >> "$T/app.log.1"
 echo '<13>Nov 23 15:30:06 h1 app: line 6 (new file)' > "$T/app.log"
 check "rotation followed" wait_for '.listeners[] | select(.name=="follow") | .received' 6
 # copytruncate

@@ -49,6 +49,7 @@ eq "udp listener count" 3 "$(stat_field '.listeners[] | select(.name=="udp") | .
 eq "tcp listener count" 10 "$(stat_field '.listeners[] | select(.name=="tcp") | .received')"
 eq "json listener count" 2 "$(stat_field '.listeners[] | select(.name=="json") | .received')"
 stop_sensor || fail "sensor exit status"
+strip_clock_events "$T/out.jsonl"
 out=$T/out.jsonl
 eq "Shift_JIS converted to UTF-8" "ログオンに失敗しました" "$(jq -r 'select(.host=="jp01") | .message' "$T/out.jsonl")"
 eq "events written" 16 "$(wc -l < "$out")"

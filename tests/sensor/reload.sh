@@ -44,6 +44,18 @@ check "invalid reload refused and logged" grep -q "reload refused, keeping the r
 echo '<13>Nov 23 15:30:00 h2 app: still running' | nc -u -w1 127.0.0.1 $PORT
 check "still serving after a refused reload" wait_for .received 4
 
+# replacing a listener on the same address (renamed, different charset) takes over the port
+sed -i '$d' "$T/sensor.conf"
+conf "[listener udp-sjis]
+type = udp
+address = 127.0.0.1:$PORT
+charset = shift_jis" "parser = squid
+no_header = yes"
+kill -HUP "$SENSOR_PID"
+check "listener replaced on its address" wait_for '[.listeners[].name] | join(",")' "tcp,udp-sjis"
+echo '<13>Nov 23 15:30:00 h2 app: via the replacement' | nc -u -w1 127.0.0.1 $PORT
+check "replacement receives" wait_for '.listeners[] | select(.name=="udp-sjis") | .received' 1
+
 # removing a listener closes it
 sed -i '$d' "$T/sensor.conf"
 conf "" ""
@@ -51,8 +63,10 @@ kill -HUP "$SENSOR_PID"
 check "udp listener removed" wait_for '[.listeners[].name] | join(",")' "tcp"
 exec {NC[1]}>&-
 stop_sensor || fail "sensor exit status"
+strip_clock_events "$T/out.jsonl"
+strip_clock_events "$T/out.jsonl.1"
 eq "message before rotation in the old file" 1 "$(grep -c 'before reload' "$T/out.jsonl.1")"
-eq "messages after rotation in the new file" 3 "$(wc -l < "$T/out.jsonl")"
+eq "messages after rotation in the new file" 4 "$(wc -l < "$T/out.jsonl")"
 eq "new parser applied to the kept connection" squid "$(jq -r 'select(.listener=="tcp") | .parser' "$T/out.jsonl")"
 eq "URL parsed by it" www.example.com "$(jq -r 'select(.listener=="tcp") | ."cs-host"' "$T/out.jsonl")"
 finish

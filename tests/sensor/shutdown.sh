@@ -20,6 +20,7 @@ sender=$!
 sleep 0.3
 wait $sender
 stop_sensor || fail "sensor exit status"
+strip_clock_events "$T/out.jsonl"
 eq "all 400000 messages written after SIGTERM" 400000 "$(wc -l < "$T/out.jsonl")"
 check "exit logged" grep -q "sensor: stopped" "$T/sensor.log"
 
@@ -59,6 +60,7 @@ udp_dropped=$(stat_field '.listeners[] | select(.name=="udp") | .dropped')
 stop_sensor || fail "sensor exit status"
 exec 3>&-
 wait $reader
+strip_clock_events "$T/out.jsonl"
 tcp=$(jq -r 'select(.listener=="tcp") | .listener' "$T/out.jsonl" | wc -l)
 udp=$(jq -r 'select(.listener=="udp") | .listener' "$T/out.jsonl" | wc -l)
 eq "every TCP message written" 100000 "$tcp"

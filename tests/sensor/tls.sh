@@ -62,6 +62,7 @@ check "listener still serves after refusals" \
     --to 127.0.0.1:$((PORT + 1)) "$T/lines"
 check "mTLS listener got 1000" wait_for '.listeners[] | select(.name=="mtls") | .received' 1000
 stop_sensor || fail "sensor exit status"
+strip_clock_events "$T/out.jsonl"
 eq "events written" 2000 "$(wc -l < "$T/out.jsonl")"
 eq "message bodies intact" 4 "$(grep -c '"message":"message 500"' "$T/out.jsonl")"
 finish
