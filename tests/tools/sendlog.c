@@ -251,6 +251,7 @@ static int hold_idle(void)
         ;
     for (int i = 0; i < opened; i++)
         close(fds[i]);
+    mm_free(fds);
     return opened == opt.idle ? 0 : 1;
 }
 
@@ -333,5 +334,6 @@ int main(int argc, char **argv)
     if (!opt.quiet)
         printf("sent %" PRIu64 " messages (%" PRIu64 " bytes) in %.3f s: %.0f msg/s, %.1f MB/s\n",
                sent, bytes, secs, (double)sent / secs, (double)bytes / secs / 1e6);
+    mm_free(s);
     return rc;
 }
