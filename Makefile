@@ -110,6 +110,7 @@ fuzz-long: $(FUZZ_BIN)
 -include $(wildcard build-fuzz/lib/*/*.d)
 
 bench: all
+	@scripts/deps.sh bench
 	@bench/run.sh
 
 format:

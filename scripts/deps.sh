@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Install every Debian package the build, the tests and the demo need, if any is missing.
-# Safe to run repeatedly: it does nothing when everything is present.
+# Install the Debian packages a task needs, if any is missing. Safe to run repeatedly: it does
+# nothing when everything is present.
+#   scripts/deps.sh           build and `make check` (the default)
+#   scripts/deps.sh bench     also the peers the benchmarks compare against (rsyslog)
+#   scripts/deps.sh capture   also the daemons whose real logs the parser fixtures were made from
+#                             (Squid, Postfix, slapd, FreeRADIUS, ClamAV), to regenerate them
 set -eu
 packages=(
     # build
-    gcc make pkg-config libssl-dev
+    gcc make pkg-config libssl-dev libc-bin
     # fuzzing (libFuzzer comes with clang's runtime)
     clang libclang-rt-14-dev
-    # tests: certificates, real daemons whose logs the parsers must read
-    openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd
-    rsyslog
-    squid postfix slapd ldap-utils freeradius freeradius-utils
-    clamav clamav-daemon
+    # tests: certificates, JSON checks, loopback clients, the Windows regression check
+    openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd python3
 )
+for group in "$@"; do
+    case $group in
+    bench) packages+=(rsyslog linux-perf) ;;
+    capture) packages+=(squid postfix slapd ldap-utils freeradius freeradius-utils clamav clamav-daemon) ;;
+    *) echo "scripts/deps.sh: unknown group '$group' (bench, capture)" >&2; exit 2 ;;
+    esac
+done
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -22,13 +30,16 @@ echo "installing: ${missing[*]}"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-# postfix asks questions at install time: answer them for a loopback-only test server
+# daemons ask questions at install time: answer them for loopback-only test instances
 echo "postfix postfix/main_mailer_type select Local only" | $SUDO debconf-set-selections
 echo "postfix postfix/mailname string mamori.test" | $SUDO debconf-set-selections
 echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# installing daemons starts them; the tests start their own instances on loopback
-for svc in rsyslog squid postfix slapd freeradius clamav-daemon clamav-freshclam syslog-ng; do
-    $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
+# installing a daemon starts it; the tests and benchmarks start their own instances on loopback
+for svc in rsyslog squid postfix slapd freeradius clamav-daemon clamav-freshclam; do
+    if dpkg-query -W "$svc" >/dev/null 2>&1; then
+        $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 ||
+            $SUDO service "$svc" stop >/dev/null 2>&1 || true
+    fi
 done
