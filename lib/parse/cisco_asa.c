@@ -985,18 +985,6 @@ static bool asa_probe(const char *msg, size_t len)
     return find_mark(msg, len) != NULL;
 }
 
-static void add_lower(struct event *ev, const char *name, struct slice v)
-{
-    char *c = event_strdup(ev, v.p, v.len);
-    if (!c) {
-        ev->fields_dropped++;
-        return;
-    }
-    for (size_t i = 0; i < v.len; i++)
-        c[i] = mm_lower(c[i]);
-    event_add(ev, name, c, v.len);
-}
-
 static void add_str(struct event *ev, const char *name, struct slice v)
 {
     if (v.len)
@@ -1018,7 +1006,7 @@ static void asa_emit(struct event *ev, const struct asa_msg *m)
     if (m->direction)
         event_add_cstr(ev, "direction", m->direction);
     if (m->proto.len)
-        add_lower(ev, "proto", m->proto);
+        parse_add_lower(ev, "proto", m->proto);
     add_str(ev, "src_interface", m->src_if);
     add_str(ev, "src_ip", m->src_ip);
     add_num(ev, "src_port", m->src_port);

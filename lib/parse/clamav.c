@@ -6,6 +6,7 @@
 #include "base/mtime.h"
 #include "base/str.h"
 #include "parser.h"
+#include "cursor.h"
 
 #define CLAMAV_CTIME_LEN 28 /* "Mon Nov 23 15:30:00 2026 -> " */
 
@@ -14,94 +15,31 @@ static const char *const clamav_programs[] = {
     "clamscan", "clamdscan", "clamav-freshclam", NULL,
 };
 
-static bool eat(struct slice *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s->len < n || memcmp(s->p, lit, n) != 0)
-        return false;
-    s->p += n;
-    s->len -= n;
-    return true;
-}
-
-static bool ends_with(struct slice s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.len >= n && memcmp(s.p + s.len - n, lit, n) == 0;
-}
-
-static size_t find_lit(struct slice s, const char *lit)
-{
-    const char *q = mm_memmem(s.p, s.len, lit);
-    return q ? (size_t)(q - s.p) : s.len;
-}
-
-static size_t find_last_lit(struct slice s, const char *lit)
-{
-    size_t n = strlen(lit);
-    for (size_t i = s.len >= n ? s.len - n + 1 : 0; i-- > 0;)
-        if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
-            return i;
-    return s.len;
-}
-
-static struct slice after(struct slice s, size_t n)
-{
-    n = MM_MIN(n, s.len);
-    return slice_make(s.p + n, s.len - n);
-}
-
 /* logg()'s file prefix: asctime with the day padded by a space, then " -> ". */
 static bool parse_ctime_arrow(const char *p, size_t len, const struct mm_tz *tz, int64_t *ns)
 {
-    if (len < CLAMAV_CTIME_LEN || p[3] != ' ' || p[7] != ' ' || p[10] != ' ' || p[13] != ':' ||
-        p[16] != ':' || p[19] != ' ' || memcmp(p + 24, " -> ", 4) != 0)
-        return false;
-    int mon = mm_month_from_abbr(p + 4);
-    if (!mon)
-        return false;
-    static const int pos[5] = { 8, 11, 14, 17, 20 };
-    int v[5];
-    for (int i = 0; i < 5; i++) {
-        int n = i == 4 ? 4 : 2, x = 0;
-        for (int k = 0; k < n; k++) {
-            char c = p[pos[i] + k];
-            if (i == 0 && k == 0 && c == ' ')
-                continue;
-            if (!mm_is_digit(c))
-                return false;
-            x = x * 10 + (c - '0');
-        }
-        v[i] = x;
-    }
-    int day = v[0], h = v[1], mi = v[2], s = v[3], y = v[4];
-    if (y < 1970 || y > 2200 || !mm_date_valid(y, mon, day) || h > 23 || mi > 59 || s > 60)
-        return false;
-    if (ns) {
-        int32_t off = mm_tz_offset_at(tz, y, mon, day, h, mi, s);
-        *ns = (mm_utc_seconds(y, mon, day, h, mi, s) - off) * MM_NS_PER_SEC;
-    }
-    return true;
+    return len >= CLAMAV_CTIME_LEN && memcmp(p + PARSE_CTIME_LEN, " -> ", 4) == 0 &&
+           parse_ctime_time(p, len, tz, ns) == MM_OK;
 }
 
 /* "path: Signature FOUND" as clamscan, clamdscan and clamonacc print it */
 static bool found_shape(struct slice s)
 {
-    if (!ends_with(s, " FOUND"))
+    if (!scan_ends_with(s, " FOUND"))
         return false;
     struct slice head = slice_make(s.p, s.len - 6);
-    size_t sp = find_last_lit(head, " ");
+    size_t sp = scan_last_lit(head, " ");
     return sp >= 2 && sp < head.len && head.p[sp - 1] == ':';
 }
 
 static bool clamav_probe(const char *msg, size_t len)
 {
     struct slice s = slice_make(msg, len);
-    if (!eat(&s, "ERROR: "))
-        eat(&s, "WARNING: ");
+    if (!cursor_eat(&s, "ERROR: "))
+        cursor_eat(&s, "WARNING: ");
     return parse_ctime_arrow(s.p, s.len, NULL, NULL) || found_shape(s) ||
            (mm_memmem(s.p, s.len, " (real path: '") &&
-            (ends_with(s, "'): Removed.") || mm_memmem(s.p, s.len, "'): moved to '") ||
+            (scan_ends_with(s, "'): Removed.") || mm_memmem(s.p, s.len, "'): moved to '") ||
              mm_memmem(s.p, s.len, "'): copied to '")));
 }
 
@@ -116,9 +54,9 @@ static bool known_program(struct slice prog)
 /* the scanned object of a result line: a path, or clamd's "instream(addr@port)" */
 static void add_target(struct event *ev, struct slice t)
 {
-    if (slice_starts(t, "instream(") && ends_with(t, ")")) {
+    if (slice_starts(t, "instream(") && scan_ends_with(t, ")")) {
         struct slice in = slice_make(t.p + 9, t.len - 10);
-        size_t at = find_last_lit(in, "@");
+        size_t at = scan_last_lit(in, "@");
         event_add_cstr(ev, "scan_target", "stream");
         if (at < in.len && parse_is_ip(slice_make(in.p, at))) {
             event_add(ev, "src_ip", in.p, at);
@@ -130,7 +68,7 @@ static void add_target(struct event *ev, struct slice t)
         event_add_cstr(ev, "scan_target", "stream");
         return;
     }
-    if (ends_with(t, " (deleted)")) /* clamd scanning a file the client already unlinked */
+    if (scan_ends_with(t, " (deleted)")) /* clamd scanning a file the client already unlinked */
         t.len -= 10;
     event_add_cstr(ev, "scan_target", "file");
     event_add_slice(ev, "Filename", t);
@@ -139,10 +77,10 @@ static void add_target(struct event *ev, struct slice t)
 /* "Name" or "Name(md5:size)" (ExtendedDetectionInfo) */
 static void add_signature(struct event *ev, struct slice sig)
 {
-    size_t open = find_lit(sig, "(");
-    if (open < sig.len && ends_with(sig, ")")) {
+    size_t open = scan_lit(sig, "(");
+    if (open < sig.len && scan_ends_with(sig, ")")) {
         struct slice info = slice_make(sig.p + open + 1, sig.len - open - 2);
-        size_t colon = find_lit(info, ":");
+        size_t colon = scan_lit(info, ":");
         event_add(ev, "Signature", sig.p, open);
         if (colon < info.len) {
             event_add(ev, "file_hash", info.p, colon);
@@ -156,10 +94,10 @@ static void add_signature(struct event *ev, struct slice sig)
 static void detection(struct event *ev, struct slice s)
 {
     struct slice head = slice_make(s.p, s.len - 6); /* " FOUND" */
-    size_t sp = find_last_lit(head, " ");
+    size_t sp = scan_last_lit(head, " ");
     event_add_cstr(ev, "av_event", "detection");
     add_target(ev, slice_make(head.p, sp >= 1 ? sp - 1 : 0));
-    add_signature(ev, after(head, sp + 1));
+    add_signature(ev, scan_after(head, sp + 1));
     event_add_cstr(ev, "Action", "detected");
 }
 
@@ -168,27 +106,27 @@ static bool remediation(struct event *ev, struct slice s)
 {
     size_t c;
     const char *action;
-    if (ends_with(s, ": Removed.")) {
+    if (scan_ends_with(s, ": Removed.")) {
         c = s.len - 10;
         action = "removed";
-    } else if ((c = find_last_lit(s, ": moved to '")) < s.len) {
+    } else if ((c = scan_last_lit(s, ": moved to '")) < s.len) {
         action = "moved";
-    } else if ((c = find_last_lit(s, ": copied to '")) < s.len) {
+    } else if ((c = scan_last_lit(s, ": copied to '")) < s.len) {
         action = "copied";
     } else {
         return false;
     }
     struct slice target = slice_make(s.p, c);
-    size_t real = find_lit(target, " (real path: '");
-    if (real < target.len && ends_with(target, "')"))
+    size_t real = scan_lit(target, " (real path: '");
+    if (real < target.len && scan_ends_with(target, "')"))
         target = slice_make(target.p + real + 14, target.len - real - 16);
     event_add_cstr(ev, "av_event", "remediation");
     event_add_cstr(ev, "scan_target", "file");
     event_add_slice(ev, "Filename", target);
     event_add_cstr(ev, "Action", action);
-    struct slice rest = after(s, c + 2);
-    size_t q = find_lit(rest, "'");
-    if (q < rest.len && rest.len >= q + 2 && ends_with(rest, "'"))
+    struct slice rest = scan_after(s, c + 2);
+    size_t q = scan_lit(rest, "'");
+    if (q < rest.len && rest.len >= q + 2 && scan_ends_with(rest, "'"))
         event_add(ev, "quarantine_path", rest.p + q + 1, rest.len - q - 2);
     return true;
 }
@@ -198,36 +136,36 @@ static bool remediation(struct event *ev, struct slice s)
  * "Clean message ..." for LogClean. */
 static bool milter_line(struct event *ev, struct slice s)
 {
-    bool clean = eat(&s, "Clean message ");
-    if (!clean && !eat(&s, "Message "))
+    bool clean = cursor_eat(&s, "Clean message ");
+    if (!clean && !cursor_eat(&s, "Message "))
         return false;
-    size_t from = find_lit(s, "from <");
-    size_t to = find_lit(s, "> to <");
+    size_t from = scan_lit(s, "from <");
+    size_t to = scan_lit(s, "> to <");
     if (from == s.len || to == s.len || to < from)
         return false;
     event_add_cstr(ev, "av_event", clean ? "scan_ok" : "detection");
     if (from > 1)
         event_add(ev, "queue_id", s.p, from - 1);
     event_add(ev, "sender", s.p + from + 6, to - from - 6);
-    s = after(s, to + 6);
-    size_t close = find_lit(s, ">");
+    s = scan_after(s, to + 6);
+    size_t close = scan_lit(s, ">");
     event_add(ev, "recipient", s.p, close);
-    s = after(s, close + 1);
-    if (eat(&s, " with subject '")) {
-        size_t end = find_lit(s, "' message-id '");
+    s = scan_after(s, close + 1);
+    if (cursor_eat(&s, " with subject '")) {
+        size_t end = scan_lit(s, "' message-id '");
         event_add(ev, "subject", s.p, end);
-        s = after(s, end + 14);
-        end = find_lit(s, "' date '");
+        s = scan_after(s, end + 14);
+        end = scan_lit(s, "' date '");
         struct slice mid = slice_make(s.p, end);
         if (mid.len >= 2 && mid.p[0] == '<' && mid.p[mid.len - 1] == '>')
             mid = slice_make(mid.p + 1, mid.len - 2);
         event_add_slice(ev, "message_id", mid);
-        s = after(s, end + 8);
-        end = find_lit(s, "'");
+        s = scan_after(s, end + 8);
+        end = scan_lit(s, "'");
         event_add(ev, "message_date", s.p, end);
-        s = after(s, end + 1);
+        s = scan_after(s, end + 1);
     }
-    if (eat(&s, " infected by ")) {
+    if (cursor_eat(&s, " infected by ")) {
         add_signature(ev, s);
         event_add_cstr(ev, "Action", "detected");
     }
@@ -238,24 +176,24 @@ static bool milter_line(struct event *ev, struct slice s)
  * and "daily.cld database is up-to-date (version: ...)" */
 static bool database_version(struct event *ev, struct slice s)
 {
-    size_t at = find_lit(s, " updated (version: ");
+    size_t at = scan_lit(s, " updated (version: ");
     const char *kind = "db_update";
     size_t skip = 10;
     if (at == s.len) {
-        at = find_lit(s, " database is up-to-date (version: ");
+        at = scan_lit(s, " database is up-to-date (version: ");
         kind = "db_uptodate";
         skip = 25;
     }
     if (at == s.len) { /* "local.ndb is up-to-date (version: custom database)" */
-        at = find_lit(s, " is up-to-date (version: ");
+        at = scan_lit(s, " is up-to-date (version: ");
         skip = 16;
     }
-    if (at == s.len || !ends_with(s, ")"))
+    if (at == s.len || !scan_ends_with(s, ")"))
         return false;
     event_add_cstr(ev, "av_event", kind);
     event_add_cstr(ev, "outcome", "success");
     event_add(ev, "db_file", s.p, at);
-    size_t dot = find_last_lit(slice_make(s.p, at), ".");
+    size_t dot = scan_last_lit(slice_make(s.p, at), ".");
     event_add(ev, "db_name", s.p, dot);
     struct slice in = slice_make(s.p + at + skip, s.len - at - skip - 1);
     static const struct {
@@ -267,11 +205,11 @@ static bool database_version(struct event *ev, struct slice s)
         { "builder: ", "builder" },
     };
     for (size_t i = 0; i < MM_ARRAY_LEN(keys); i++) {
-        size_t k = find_lit(in, keys[i].key);
+        size_t k = scan_lit(in, keys[i].key);
         if (k == in.len)
             continue;
-        struct slice v = after(in, k + strlen(keys[i].key));
-        v.len = find_lit(v, ", ");
+        struct slice v = scan_after(in, k + strlen(keys[i].key));
+        v.len = scan_lit(v, ", ");
         if (i < 3) {
             uint64_t n;
             if (mm_parse_u64(v.p, v.len, UINT64_MAX, &n) == MM_OK) /* not "custom database" */
@@ -304,7 +242,7 @@ static void summary_line(struct event *ev, struct slice s)
     };
     event_add_cstr(ev, "av_event", "scan_summary");
     for (size_t i = 0; i < MM_ARRAY_LEN(items); i++)
-        if (eat(&s, items[i].prefix)) {
+        if (cursor_eat(&s, items[i].prefix)) {
             event_add_num(ev, items[i].field, s.p, s.len);
             return;
         }
@@ -330,25 +268,25 @@ static enum mm_status clamav_parse(struct event *ev, const struct parse_context 
     int64_t ns;
     /* freshclam's console puts the level before the time, its log file after it */
     const char *level = NULL;
-    if (eat(&s, "ERROR: "))
+    if (cursor_eat(&s, "ERROR: "))
         level = "error";
-    else if (eat(&s, "WARNING: "))
+    else if (cursor_eat(&s, "WARNING: "))
         level = "warning";
     bool stamped = parse_ctime_arrow(s.p, s.len, &ctx->tz, &ns);
     if (stamped) {
         ev->time_ns = ns;
         ev->time_has_year = true;
         ev->time_has_zone = false;
-        s = after(s, CLAMAV_CTIME_LEN);
+        s = scan_after(s, CLAMAV_CTIME_LEN);
         if (!level) /* the same message text as when it comes over syslog */
             ev->message = s;
     }
     event_set_logsource(ev, "linux", "antivirus", "clamav");
 
     if (!level) {
-        if (eat(&s, "ERROR: ") || eat(&s, "LibClamAV Error: "))
+        if (cursor_eat(&s, "ERROR: ") || cursor_eat(&s, "LibClamAV Error: "))
             level = "error";
-        else if (eat(&s, "WARNING: ") || eat(&s, "LibClamAV Warning: "))
+        else if (cursor_eat(&s, "WARNING: ") || cursor_eat(&s, "LibClamAV Warning: "))
             level = "warning";
     }
     /* over syslog ClamAV drops the "ERROR: " prefix and says it with the priority instead */
@@ -358,7 +296,7 @@ static enum mm_status clamav_parse(struct event *ev, const struct parse_context 
         from_priority = true;
     }
     /* a scan result keeps its own kind whatever priority it was sent with */
-    if (level && from_priority && (found_shape(s) || ends_with(s, " ERROR")))
+    if (level && from_priority && (found_shape(s) || scan_ends_with(s, " ERROR")))
         level = NULL;
     if (level) {
         event_add_cstr(ev, "av_event", level);
@@ -370,12 +308,12 @@ static enum mm_status clamav_parse(struct event *ev, const struct parse_context 
 
     if (found_shape(s)) {
         detection(ev, s);
-    } else if (ends_with(s, ": OK")) {
+    } else if (scan_ends_with(s, ": OK")) {
         event_add_cstr(ev, "av_event", "scan_ok");
         add_target(ev, slice_make(s.p, s.len - 4));
-    } else if (ends_with(s, " ERROR") && find_lit(s, ": ") < s.len) {
+    } else if (scan_ends_with(s, " ERROR") && scan_lit(s, ": ") < s.len) {
         /* clamd: "/path: lstat() failed: No such file or directory. ERROR" */
-        size_t c = find_lit(s, ": ");
+        size_t c = scan_lit(s, ": ");
         event_add_cstr(ev, "av_event", "scan_error");
         event_add_cstr(ev, "outcome", "failure");
         add_target(ev, slice_make(s.p, c));
@@ -391,17 +329,17 @@ static enum mm_status clamav_parse(struct event *ev, const struct parse_context 
         event_add_cstr(ev, "outcome", "success");
     } else if (slice_starts(s, "SelfCheck: Database modification detected")) {
         event_add_cstr(ev, "av_event", "db_changed");
-    } else if (eat(&s, "Database correctly reloaded (")) {
+    } else if (cursor_eat(&s, "Database correctly reloaded (")) {
         event_add_cstr(ev, "av_event", "db_reload");
         event_add_cstr(ev, "outcome", "success");
         add_count(ev, s);
-    } else if (eat(&s, "Reading databases from ")) {
+    } else if (cursor_eat(&s, "Reading databases from ")) {
         event_add_cstr(ev, "av_event", "db_load");
         event_add_slice(ev, "db_path", s);
-    } else if (slice_starts(s, "Loaded ") && ends_with(s, " signatures.")) {
+    } else if (slice_starts(s, "Loaded ") && scan_ends_with(s, " signatures.")) {
         event_add_cstr(ev, "av_event", "db_load");
         event_add_cstr(ev, "outcome", "success");
-        add_count(ev, after(s, 7));
+        add_count(ev, scan_after(s, 7));
     } else if (slice_eq(s, "Database test passed.")) {
         event_add_cstr(ev, "av_event", "db_test");
         event_add_cstr(ev, "outcome", "success");

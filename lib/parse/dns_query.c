@@ -6,40 +6,7 @@
 #include "base/mtime.h"
 #include "base/str.h"
 #include "parser.h"
-
-static bool eat(struct slice *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s->len < n || memcmp(s->p, lit, n) != 0)
-        return false;
-    s->p += n;
-    s->len -= n;
-    return true;
-}
-
-static void skip(struct slice *s, size_t n)
-{
-    n = MM_MIN(n, s->len);
-    s->p += n;
-    s->len -= n;
-}
-
-static struct slice take_until(struct slice *s, char c)
-{
-    const char *q = s->len ? memchr(s->p, c, s->len) : NULL;
-    size_t n = q ? (size_t)(q - s->p) : s->len;
-    struct slice r = slice_make(s->p, n);
-    skip(s, q ? n + 1 : n);
-    return r;
-}
-
-static size_t digit_run(struct slice s)
-{
-    size_t n = 0;
-    while (n < s.len && mm_is_digit(s.p[n]))
-        n++;
-    return n;
-}
+#include "cursor.h"
 
 /* "www.example.com." -> "www.example.com"; the root stays "." */
 static struct slice qname(struct slice s)
@@ -62,7 +29,7 @@ static void add_addr_port(struct event *ev, struct slice s, char sep)
     event_add_slice(ev, "src_ip", addr);
     if (q) {
         struct slice port = slice_make(q + 1, s.len - addr.len - 1);
-        if (port.len && digit_run(port) == port.len)
+        if (port.len && scan_digits(port) == port.len)
             event_add_num(ev, "src_port", port.p, port.len);
     }
 }
@@ -71,7 +38,7 @@ static void add_addr_port(struct event *ev, struct slice s, char sep)
  * zone and class ("example.com/IN") */
 static void add_name_type_class(struct event *ev, struct slice s)
 {
-    struct slice name = take_until(&s, '/'), type = take_until(&s, '/');
+    struct slice name = cursor_take_until(&s, '/'), type = cursor_take_until(&s, '/');
     event_add_slice(ev, "query", qname(name));
     if (!s.len) {
         if (type.len)
@@ -90,29 +57,29 @@ static void add_name_type_class(struct event *ev, struct slice s)
  * query.c:5708 client 10.0.0.5#51234: query: www.example.com IN A + (10.0.0.1) (before 9.10) */
 static bool bind_client(struct event *ev, struct slice s)
 {
-    if (!eat(&s, "client "))
+    if (!cursor_eat(&s, "client "))
         return false;
-    if (eat(&s, "@"))
-        take_until(&s, ' ');
-    struct slice addr = take_until(&s, ' ');
+    if (cursor_eat(&s, "@"))
+        cursor_take_until(&s, ' ');
+    struct slice addr = cursor_take_until(&s, ' ');
     if (addr.len && addr.p[addr.len - 1] == ':') /* old form "client 10.0.0.5#51234: query: ..." */
         addr.len--;
     else if (slice_starts(s, "(")) { /* "(www.example.com): " */
-        take_until(&s, ')');
-        if (!eat(&s, ": "))
+        cursor_take_until(&s, ')');
+        if (!cursor_eat(&s, ": "))
             return false;
     }
     if (!addr.len || !memchr(addr.p, '#', addr.len))
         return false;
     struct slice view = { 0 };
-    if (eat(&s, "view ")) {
-        view = take_until(&s, ':');
-        eat(&s, " ");
+    if (cursor_eat(&s, "view ")) {
+        view = cursor_take_until(&s, ':');
+        cursor_eat(&s, " ");
     }
-    if (eat(&s, "query: ")) {
-        struct slice name = take_until(&s, ' '), cls = take_until(&s, ' '),
-                     type = take_until(&s, ' ');
-        struct slice flags = take_until(&s, ' ');
+    if (cursor_eat(&s, "query: ")) {
+        struct slice name = cursor_take_until(&s, ' '), cls = cursor_take_until(&s, ' '),
+                     type = cursor_take_until(&s, ' ');
+        struct slice flags = cursor_take_until(&s, ' ');
         if (!name.len || !type.len)
             return false;
         event_add_cstr(ev, "action", "query");
@@ -122,17 +89,17 @@ static bool bind_client(struct event *ev, struct slice s)
         event_add_slice(ev, "query_class", cls);
         if (flags.len)
             event_add_slice(ev, "flags", flags);
-        if (eat(&s, "(")) {
-            struct slice dst = take_until(&s, ')');
+        if (cursor_eat(&s, "(")) {
+            struct slice dst = cursor_take_until(&s, ')');
             if (parse_is_ip(dst))
                 event_add_slice(ev, "dst_ip", dst);
         }
-    } else if (eat(&s, "query failed (")) {
-        struct slice rcode = take_until(&s, ')');
-        if (!eat(&s, " for "))
+    } else if (cursor_eat(&s, "query failed (")) {
+        struct slice rcode = cursor_take_until(&s, ')');
+        if (!cursor_eat(&s, " for "))
             return false;
-        struct slice name = take_until(&s, '/'), cls = take_until(&s, '/'),
-                     type = take_until(&s, ' ');
+        struct slice name = cursor_take_until(&s, '/'), cls = cursor_take_until(&s, '/'),
+                     type = cursor_take_until(&s, ' ');
         event_add_cstr(ev, "action", "failed");
         add_addr_port(ev, addr, '#');
         event_add_slice(ev, "query", qname(name));
@@ -146,9 +113,9 @@ static bool bind_client(struct event *ev, struct slice s)
         if (!q)
             return false;
         struct slice kind = slice_make(s.p, (size_t)(q - s.p));
-        skip(&s, kind.len + 1);
-        struct slice what = take_until(&s, '\'');
-        if (!eat(&s, " denied"))
+        cursor_skip(&s, kind.len + 1);
+        struct slice what = cursor_take_until(&s, '\'');
+        if (!cursor_eat(&s, " denied"))
             return false;
         event_add_cstr(ev, "action", "denied");
         add_addr_port(ev, addr, '#');
@@ -198,8 +165,8 @@ static bool bind_time(struct slice *s, const struct parse_context *ctx, int64_t 
     int64_t secs = mm_utc_seconds(v[1], mon, v[0], v[2], v[3], v[4]);
     secs -= mm_tz_offset_at(&ctx->tz, v[1], mon, v[0], v[2], v[3], v[4]);
     *ns = secs * 1000000000 + frac;
-    skip(s, used);
-    eat(s, " ");
+    cursor_skip(s, used);
+    cursor_eat(s, " ");
     return true;
 }
 
@@ -210,7 +177,7 @@ static enum mm_status bind_parse(struct event *ev, const struct parse_context *c
     bool timed = bind_time(&s, ctx, &ns);
     /* print-category / print-severity: "queries: info: " */
     for (int i = 0; i < 2 && !slice_starts(s, "client "); i++) {
-        struct slice t = s, word = take_until(&t, ' ');
+        struct slice t = s, word = cursor_take_until(&t, ' ');
         if (word.len < 2 || word.p[word.len - 1] != ':')
             break;
         s = t;
@@ -233,8 +200,9 @@ static enum mm_status bind_parse(struct event *ev, const struct parse_context *c
  *   example.com. refuse 10.0.0.5@51234 www.example.com. A IN       (log-local-actions) */
 static bool unbound_info(struct event *ev, struct slice s)
 {
-    struct slice a = take_until(&s, ' '), b = take_until(&s, ' '), c = take_until(&s, ' ');
-    struct slice d = take_until(&s, ' ');
+    struct slice a = cursor_take_until(&s, ' '), b = cursor_take_until(&s, ' '),
+                 c = cursor_take_until(&s, ' ');
+    struct slice d = cursor_take_until(&s, ' ');
     if (!a.len || !b.len || !c.len || !d.len)
         return false;
     if (parse_is_ip(a)) {
@@ -245,8 +213,8 @@ static bool unbound_info(struct event *ev, struct slice s)
         event_add_slice(ev, "query_class", d);
         if (!s.len)
             return true;
-        struct slice rcode = take_until(&s, ' '), secs = take_until(&s, ' ');
-        struct slice cached = take_until(&s, ' '), size = take_until(&s, ' ');
+        struct slice rcode = cursor_take_until(&s, ' '), secs = cursor_take_until(&s, ' ');
+        struct slice cached = cursor_take_until(&s, ' '), size = cursor_take_until(&s, ' ');
         event_add_slice(ev, "rcode", rcode);
         if (secs.len)
             event_add_slice(ev, "response_time", secs);
@@ -257,7 +225,7 @@ static bool unbound_info(struct event *ev, struct slice s)
         return true;
     }
     /* local action: zone, action type, addr@port, name, type, class */
-    struct slice type = take_until(&s, ' '), cls = take_until(&s, ' ');
+    struct slice type = cursor_take_until(&s, ' '), cls = cursor_take_until(&s, ' ');
     if (!memchr(c.p, '@', c.len) || !type.len)
         return false;
     event_add_cstr(ev, "action",
@@ -283,24 +251,24 @@ static enum mm_status unbound_parse(struct event *ev, const struct parse_context
     /* logfile: "[1795448438] unbound[10362:0] info: ..." */
     if (slice_starts(s, "[")) {
         struct slice t = s;
-        skip(&t, 1);
-        size_t n = digit_run(t);
+        cursor_skip(&t, 1);
+        size_t n = scan_digits(t);
         uint64_t epoch;
         if (n && n < t.len && t.p[n] == ']' &&
             mm_parse_u64(t.p, n, INT64_MAX / 1000000000, &epoch) == MM_OK) {
-            skip(&t, n + 1);
-            if (eat(&t, " unbound")) {
+            cursor_skip(&t, n + 1);
+            if (cursor_eat(&t, " unbound")) {
                 ns = (int64_t)epoch * 1000000000;
                 s = t;
             }
         }
     }
     /* "[10362:0] info: " */
-    if (eat(&s, "[")) {
-        take_until(&s, ']');
-        eat(&s, " ");
+    if (cursor_eat(&s, "[")) {
+        cursor_take_until(&s, ']');
+        cursor_eat(&s, " ");
     }
-    if (!eat(&s, "info: ") || !unbound_info(ev, s))
+    if (!cursor_eat(&s, "info: ") || !unbound_info(ev, s))
         return MM_NO_MATCH;
     if (ns) {
         ev->time_ns = ns;

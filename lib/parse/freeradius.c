@@ -7,6 +7,7 @@
 #include "base/mtime.h"
 #include "base/str.h"
 #include "parser.h"
+#include "cursor.h"
 
 #define RADIUS_MAX_MESSAGE 8192 /* longer messages lose their text after a redacted password */
 
@@ -26,44 +27,8 @@ static const struct level levels[] = {
 /* "Mon Nov 23 15:30:00 2026 : " (ctime, day padded with a space) */
 static bool parse_ctime_prefix(const char *p, size_t len, const struct mm_tz *tz, int64_t *ns)
 {
-    if (len < 27 || p[3] != ' ' || p[7] != ' ' || p[10] != ' ' || p[13] != ':' || p[16] != ':' ||
-        p[19] != ' ' || memcmp(p + 24, " : ", 3) != 0)
-        return false;
-    int mon = mm_month_from_abbr(p + 4);
-    if (!mon)
-        return false;
-    int v[5];
-    static const int pos[5] = { 8, 11, 14, 17, 20 };
-    for (int i = 0; i < 5; i++) {
-        const char *d = p + pos[i];
-        int n = i == 4 ? 4 : 2, x = 0;
-        for (int k = 0; k < n; k++) {
-            char c = d[k];
-            if (k == 0 && i == 0 && c == ' ')
-                continue;
-            if (!mm_is_digit(c))
-                return false;
-            x = x * 10 + (c - '0');
-        }
-        v[i] = x;
-    }
-    int day = v[0], h = v[1], mi = v[2], s = v[3], y = v[4];
-    if (y < 1970 || y > 2200 || !mm_date_valid(y, mon, day) || h > 23 || mi > 59 || s > 60)
-        return false;
-    int32_t off = mm_tz_offset_at(tz, y, mon, day, h, mi, s);
-    *ns = (mm_utc_seconds(y, mon, day, h, mi, s) - off) * MM_NS_PER_SEC;
-    return true;
-}
-
-static const char *find_last(const char *p, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (len < n)
-        return NULL;
-    for (size_t i = len - n + 1; i-- > 0;)
-        if (p[i] == lit[0] && memcmp(p + i, lit, n) == 0)
-            return p + i;
-    return NULL;
+    return len >= PARSE_CTIME_LEN + 3 && memcmp(p + PARSE_CTIME_LEN, " : ", 3) == 0 &&
+           parse_ctime_time(p, len, tz, ns) == MM_OK;
 }
 
 static void add_user(struct event *ev, struct slice user)
@@ -99,9 +64,11 @@ static void redact_message(struct event *ev, const char *pw_start, const char *p
 static bool parse_auth(struct event *ev, struct slice msg, const char *open)
 {
     const char *end = msg.p + msg.len;
-    const char *close = find_last(open, (size_t)(end - open), "] (from client ");
-    if (!close)
+    struct slice tail = slice_make(open, (size_t)(end - open));
+    size_t close_at = scan_last_lit(tail, "] (from client ");
+    if (close_at == tail.len)
         return false;
+    const char *close = open + close_at;
     struct slice kind = slice_make(msg.p, (size_t)(open - 2 - msg.p)); /* before ": [" */
     event_add(ev, "radius_event", "auth", 4);
     bool ok = slice_starts(kind, "Login OK");
@@ -224,7 +191,8 @@ static void parse_dropped(struct event *ev, struct slice msg)
         if (parse_is_ip(ip))
             event_add_slice(ev, "src_ip", ip);
     }
-    const char *c = find_last(msg.p, msg.len, " (from client ");
+    size_t c_at = scan_last_lit(msg, " (from client ");
+    const char *c = c_at < msg.len ? msg.p + c_at : NULL;
     if (c && end[-1] == ')')
         event_add(ev, "nas", c + 14, (size_t)(end - 1 - (c + 14)));
     const char *r = msg.p + 51; /* after "...because of error: " */

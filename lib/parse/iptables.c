@@ -116,18 +116,6 @@ static bool is_tcp_flag(struct slice w)
     return false;
 }
 
-static void add_lower(struct event *ev, const char *name, struct slice v)
-{
-    char *c = event_strdup(ev, v.p, v.len);
-    if (!c) {
-        ev->fields_dropped++;
-        return;
-    }
-    for (size_t i = 0; i < v.len; i++)
-        c[i] = mm_lower(c[i]);
-    event_add(ev, name, c, v.len);
-}
-
 /* Values of the keys we keep; the kernel prints each at most once per header, and the ICMP error
  * payload in brackets is not scanned. */
 struct ipt_packet {
@@ -235,7 +223,7 @@ static enum mm_status iptables_parse(struct event *ev, const struct parse_contex
     if (pk.dst.len)
         event_add_slice(ev, "dst_ip", pk.dst);
     if (pk.proto.len)
-        add_lower(ev, "proto", pk.proto);
+        parse_add_lower(ev, "proto", pk.proto);
     if (pk.spt.len)
         event_add_num(ev, "src_port", pk.spt.p, pk.spt.len);
     if (pk.dpt.len)

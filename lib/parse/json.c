@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "event/json.h"
 #include "parser.h"
+#include "json_util.h"
 
 #define JSON_GENERIC_MAX_TOKENS 4096
 #define JSON_GENERIC_MAX_NAME   256
@@ -32,48 +33,37 @@ static bool json_probe(const char *msg, size_t len)
 }
 
 struct flatten {
-    struct event *ev;
-    const char *doc;
+    struct json_doc json;
     const struct parse_context *ctx;
-    struct buf value;
 };
 
-static void add_string(struct flatten *fl, const char *name, size_t nlen, const struct json_token *t)
+/* the string token i under a name from the input */
+static void add_string(struct flatten *fl, const char *name, size_t nlen, uint32_t i)
 {
-    const char *v = fl->doc + t->start;
-    size_t vlen = t->end - t->start;
-    if (!t->escaped) {
-        event_add_dynamic(fl->ev, name, nlen, v, vlen, FIELD_STR, false);
+    struct slice v = json_doc_string(&fl->json, i);
+    if (!v.p) {
+        fl->json.ev->fields_dropped++; /* the arena's limit */
         return;
     }
-    buf_reset(&fl->value);
-    if (json_unescape(v, vlen, &fl->value) != MM_OK)
-        return;
-    event_add_dynamic(fl->ev, name, nlen, fl->value.data, fl->value.len, FIELD_STR, true);
+    event_add_dynamic(fl->json.ev, name, nlen, v.p, v.len, FIELD_STR, false);
 }
 
 /* Top-level keys that are the event's own header in every JSON log convention: the text becomes
  * ev->message (so keyword rules see it), the host ev->host, the time ev->time_ns. */
-static bool take_header_key(struct flatten *fl, const struct json_token *key, const struct json_token *val)
+static bool take_header_key(struct flatten *fl, const struct json_token *key, uint32_t vi)
 {
-    const char *doc = fl->doc;
-    struct event *ev = fl->ev;
+    const char *doc = fl->json.text;
+    struct event *ev = fl->json.ev;
+    const struct json_token *val = &fl->json.t[vi];
     if (val->type != JSON_STRING)
         return false;
     const char *v = doc + val->start;
     size_t vlen = val->end - val->start;
     if (json_token_eq(doc, key, "message") || json_token_eq(doc, key, "msg")) {
-        if (val->escaped) {
-            buf_reset(&fl->value);
-            if (json_unescape(v, vlen, &fl->value) != MM_OK)
-                return false;
-            char *copy = event_strdup(ev, fl->value.data, fl->value.len);
-            if (!copy)
-                return false;
-            ev->message = slice_make(copy, fl->value.len);
-        } else {
-            ev->message = slice_make(v, vlen);
-        }
+        struct slice m = json_doc_string(&fl->json, vi);
+        if (!m.p)
+            return false;
+        ev->message = m;
         return true;
     }
     if ((json_token_eq(doc, key, "host") || json_token_eq(doc, key, "hostname")) && !val->escaped &&
@@ -101,7 +91,7 @@ static uint32_t walk(struct flatten *fl, uint32_t i, char *name, size_t nlen, in
     for (uint32_t c = 0; c < obj->children; c++) {
         const struct json_token *key = &toks[k];
         const struct json_token *val = &toks[k + 1];
-        if (depth == 0 && take_header_key(fl, key, val)) {
+        if (depth == 0 && take_header_key(fl, key, k + 1)) {
             k = val->next;
             continue;
         }
@@ -110,7 +100,7 @@ static uint32_t walk(struct flatten *fl, uint32_t i, char *name, size_t nlen, in
         if (n && n < JSON_GENERIC_MAX_NAME - 1)
             name[n++] = '.';
         size_t copy = MM_MIN(klen, JSON_GENERIC_MAX_NAME - 1 - n);
-        memcpy(name + n, fl->doc + key->start, copy);
+        memcpy(name + n, fl->json.text + key->start, copy);
         n += copy;
         switch (val->type) {
         case JSON_OBJECT:
@@ -121,18 +111,18 @@ static uint32_t walk(struct flatten *fl, uint32_t i, char *name, size_t nlen, in
             /* deeper than that, keep the text */
             __attribute__((fallthrough));
         case JSON_ARRAY:
-            event_add_dynamic(fl->ev, name, n, fl->doc + val->start, val->end - val->start,
-                              FIELD_STR, false);
+            event_add_dynamic(fl->json.ev, name, n, fl->json.text + val->start,
+                              val->end - val->start, FIELD_STR, false);
             break;
-        case JSON_STRING: add_string(fl, name, n, val); break;
+        case JSON_STRING: add_string(fl, name, n, k + 1); break;
         case JSON_NUMBER:
-            event_add_dynamic(fl->ev, name, n, fl->doc + val->start, val->end - val->start,
-                              FIELD_INT, false);
+            event_add_dynamic(fl->json.ev, name, n, fl->json.text + val->start,
+                              val->end - val->start, FIELD_INT, false);
             break;
         case JSON_TRUE:
         case JSON_FALSE:
-            event_add_dynamic(fl->ev, name, n, fl->doc + val->start, val->end - val->start,
-                              FIELD_BOOL, false);
+            event_add_dynamic(fl->json.ev, name, n, fl->json.text + val->start,
+                              val->end - val->start, FIELD_BOOL, false);
             break;
         default: break; /* null: absent */
         }
@@ -148,11 +138,9 @@ static enum mm_status json_parse_event(struct event *ev, const struct parse_cont
     int ntok = json_parse(p, n, toks, JSON_GENERIC_MAX_TOKENS, NULL);
     if (ntok <= 0 || toks[0].type != JSON_OBJECT)
         return MM_NO_MATCH;
-    struct flatten fl = { .ev = ev, .doc = p, .ctx = ctx };
-    buf_init(&fl.value, BUF_NO_MAX);
+    struct flatten fl = { .json = { .ev = ev, .text = p, .t = toks }, .ctx = ctx };
     char name[JSON_GENERIC_MAX_NAME];
     walk(&fl, 0, name, 0, 0);
-    buf_release(&fl.value);
     return MM_OK;
 }
 

@@ -6,54 +6,7 @@
 #include "base/mtime.h"
 #include "base/str.h"
 #include "parser.h"
-
-static bool eat(struct slice *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s->len < n || memcmp(s->p, lit, n) != 0)
-        return false;
-    s->p += n;
-    s->len -= n;
-    return true;
-}
-
-static void skip(struct slice *s, size_t n)
-{
-    n = MM_MIN(n, s->len);
-    s->p += n;
-    s->len -= n;
-}
-
-static struct slice take_until(struct slice *s, char c)
-{
-    const char *q = s->len ? memchr(s->p, c, s->len) : NULL;
-    size_t n = q ? (size_t)(q - s->p) : s->len;
-    struct slice r = slice_make(s->p, n);
-    skip(s, q ? n + 1 : n);
-    return r;
-}
-
-static size_t digit_run(struct slice s)
-{
-    size_t n = 0;
-    while (n < s.len && mm_is_digit(s.p[n]))
-        n++;
-    return n;
-}
-
-static void skip_blanks(struct slice *s)
-{
-    while (s->len && mm_is_space(s->p[0]))
-        skip(s, 1);
-}
-
-/* "'app'" -> app; the quotes MySQL puts around user, host and database names */
-static struct slice quoted(struct slice *s)
-{
-    if (!eat(s, "'"))
-        return take_until(s, ' ');
-    return take_until(s, '\'');
-}
+#include "cursor.h"
 
 /* A client host: an address is src_ip, a name ("localhost") client_host. */
 static void add_host(struct event *ev, struct slice host)
@@ -63,30 +16,23 @@ static void add_host(struct event *ev, struct slice host)
     event_add_slice(ev, parse_is_ip(host) ? "src_ip" : "client_host", host);
 }
 
-static void add_action(struct event *ev, const char *action, const char *outcome)
-{
-    event_add_cstr(ev, "action", action);
-    if (outcome)
-        event_add_cstr(ev, "outcome", outcome);
-}
-
 /* "Access denied for user 'app'@'10.0.0.5' (using password: YES)" and
  * "Access denied for user 'app'@'10.0.0.5' to database 'appdb'" */
 static bool access_denied(struct event *ev, struct slice s)
 {
-    if (!eat(&s, "Access denied for user "))
+    if (!cursor_eat(&s, "Access denied for user "))
         return false;
-    struct slice user = quoted(&s);
-    struct slice host = eat(&s, "@") ? quoted(&s) : slice_make(s.p, 0);
-    bool db = eat(&s, " to database ");
-    add_action(ev, db ? "access_denied" : "auth_failure", "failure");
+    struct slice user = cursor_take_quoted(&s, '\'');
+    struct slice host = cursor_eat(&s, "@") ? cursor_take_quoted(&s, '\'') : slice_make(s.p, 0);
+    bool db = cursor_eat(&s, " to database ");
+    parse_add_action(ev, db ? "access_denied" : "auth_failure", "failure");
     if (user.len)
         event_add_slice(ev, "username", user);
     add_host(ev, host);
     if (db)
-        event_add_slice(ev, "database", quoted(&s));
-    else if (eat(&s, " (using password: "))
-        event_add_slice(ev, "using_password", take_until(&s, ')'));
+        event_add_slice(ev, "database", cursor_take_quoted(&s, '\''));
+    else if (cursor_eat(&s, " (using password: "))
+        event_add_slice(ev, "using_password", cursor_take_until(&s, ')'));
     return true;
 }
 
@@ -95,29 +41,29 @@ static void error_text(struct event *ev, struct slice s)
 {
     if (access_denied(ev, s))
         return;
-    if (eat(&s, "Aborted connection ")) {
+    if (cursor_eat(&s, "Aborted connection ")) {
         /* "12 to db: 'appdb' user: 'app' host: '10.0.0.5' (Got an error reading communication
          * packets)" */
-        take_until(&s, ' ');
-        add_action(ev, "aborted_connection", "failure");
-        if (eat(&s, "to db: ")) {
-            struct slice db = quoted(&s);
+        cursor_take_until(&s, ' ');
+        parse_add_action(ev, "aborted_connection", "failure");
+        if (cursor_eat(&s, "to db: ")) {
+            struct slice db = cursor_take_quoted(&s, '\'');
             if (db.len && !slice_eq(db, "unconnected"))
                 event_add_slice(ev, "database", db);
-            eat(&s, " ");
+            cursor_eat(&s, " ");
         }
-        if (eat(&s, "user: ")) {
-            struct slice user = quoted(&s);
+        if (cursor_eat(&s, "user: ")) {
+            struct slice user = cursor_take_quoted(&s, '\'');
             if (user.len)
                 event_add_slice(ev, "username", user);
-            eat(&s, " ");
+            cursor_eat(&s, " ");
         }
-        if (eat(&s, "host: ")) {
-            add_host(ev, quoted(&s));
-            eat(&s, " ");
+        if (cursor_eat(&s, "host: ")) {
+            add_host(ev, cursor_take_quoted(&s, '\''));
+            cursor_eat(&s, " ");
         }
-        if (eat(&s, "(")) {
-            struct slice reason = take_until(&s, ')');
+        if (cursor_eat(&s, "(")) {
+            struct slice reason = cursor_take_until(&s, ')');
             event_add_slice(ev, "reason", reason);
         }
     }
@@ -126,13 +72,13 @@ static void error_text(struct event *ev, struct slice s)
 /* General query log after the time: "   10 Connect\tapp@10.0.0.5 on appdb using TCP/IP" */
 static bool general_entry(struct event *ev, struct slice s)
 {
-    skip_blanks(&s);
-    size_t n = digit_run(s);
+    cursor_skip_blanks(&s);
+    size_t n = scan_digits(s);
     if (!n || n >= s.len || s.p[n] != ' ')
         return false;
     struct slice thread = slice_make(s.p, n);
-    skip(&s, n + 1);
-    struct slice command = take_until(&s, '\t');
+    cursor_skip(&s, n + 1);
+    struct slice command = cursor_take_until(&s, '\t');
     if (!command.len || command.len > 24)
         return false;
     event_add_num(ev, "thread_id", thread.p, thread.len);
@@ -141,30 +87,30 @@ static bool general_entry(struct event *ev, struct slice s)
         if (access_denied(ev, s))
             return true;
         /* "app@10.0.0.5 on appdb using TCP/IP", written before authentication: no outcome */
-        struct slice who = take_until(&s, ' ');
+        struct slice who = cursor_take_until(&s, ' ');
         const char *at = who.len ? memchr(who.p, '@', who.len) : NULL;
-        add_action(ev, "connect", NULL);
+        parse_add_action(ev, "connect", NULL);
         if (at) {
             event_add(ev, "username", who.p, (size_t)(at - who.p));
             add_host(ev, slice_make(at + 1, who.len - (size_t)(at - who.p) - 1));
         }
-        if (eat(&s, "on ")) {
-            struct slice db = take_until(&s, ' ');
+        if (cursor_eat(&s, "on ")) {
+            struct slice db = cursor_take_until(&s, ' ');
             if (db.len)
                 event_add_slice(ev, "database", db);
-            skip_blanks(&s);
-            if (eat(&s, "using "))
+            cursor_skip_blanks(&s);
+            if (cursor_eat(&s, "using "))
                 event_add_slice(ev, "protocol", s);
         }
     } else if (slice_eq(command, "Query") || slice_eq(command, "Execute") ||
                slice_eq(command, "Prepare")) {
-        add_action(ev, "query", NULL);
+        parse_add_action(ev, "query", NULL);
         event_add_slice(ev, "statement", s);
     } else if (slice_eq(command, "Quit")) {
-        add_action(ev, "disconnect", NULL);
+        parse_add_action(ev, "disconnect", NULL);
     } else if (slice_eq(command, "Init DB")) {
         if (!access_denied(ev, s)) {
-            add_action(ev, "use_database", NULL);
+            parse_add_action(ev, "use_database", NULL);
             event_add_slice(ev, "database", s);
         }
     }
@@ -174,7 +120,7 @@ static bool general_entry(struct event *ev, struct slice s)
 /* "261123 15:40:10" (YYMMDD, MariaDB's general log and old error logs) */
 static bool short_time(struct slice s, const struct parse_context *ctx, int64_t *ns)
 {
-    if (s.len < 15 || s.p[6] != ' ' || s.p[9] != ':' || s.p[12] != ':' || digit_run(s) != 6)
+    if (s.len < 15 || s.p[6] != ' ' || s.p[9] != ':' || s.p[12] != ':' || scan_digits(s) != 6)
         return false;
     int v[6];
     static const unsigned pos[6] = { 0, 2, 4, 7, 10, 13 };
@@ -211,13 +157,13 @@ static bool line_time(struct slice *s, const struct parse_context *ctx, struct m
         if (parse_iso_time(s->p, lim, &ctx->tz, &t->ns, &used, &t->has_zone) != MM_OK)
             return false;
         t->iso_t = s->p[10] == 'T';
-        skip(s, used);
+        cursor_skip(s, used);
         return true;
     }
     if (short_time(*s, ctx, &t->ns)) {
         t->has_zone = false;
         t->iso_t = false;
-        skip(s, 15);
+        cursor_skip(s, 15);
         return true;
     }
     return false;
@@ -236,32 +182,32 @@ static enum mm_status mysql_parse(struct event *ev, const struct parse_context *
     bool timed = line_time(&s, ctx, &t);
     bool mariadb = mariadb_program(ev->program);
     bool ok = false;
-    if (!timed && !eat(&s, "\t\t"))
+    if (!timed && !cursor_eat(&s, "\t\t"))
         return MM_NO_MATCH;
     if (slice_starts(s, "\t") || !timed) {
         /* general log; MariaDB leaves the time out ("\t\t    3 Query\t...") within a second */
         if (timed)
-            skip(&s, 1);
+            cursor_skip(&s, 1);
         ok = general_entry(ev, s);
         mariadb = mariadb || !t.iso_t;
     } else {
         /* error log: " 5 [Warning] text" or MySQL 8 " 8 [Note] [MY-010926] [Server] text" */
-        skip_blanks(&s);
-        size_t n = digit_run(s);
+        cursor_skip_blanks(&s);
+        size_t n = scan_digits(s);
         struct slice thread = slice_make(s.p, n);
-        skip(&s, n);
-        skip_blanks(&s);
-        if (eat(&s, "[")) {
-            struct slice level = take_until(&s, ']');
+        cursor_skip(&s, n);
+        cursor_skip_blanks(&s);
+        if (cursor_eat(&s, "[")) {
+            struct slice level = cursor_take_until(&s, ']');
             struct slice code = { 0 }, subsystem = { 0 };
-            skip_blanks(&s);
+            cursor_skip_blanks(&s);
             if (slice_starts(s, "[MY-")) {
-                skip(&s, 1);
-                code = take_until(&s, ']');
-                skip_blanks(&s);
-                if (eat(&s, "["))
-                    subsystem = take_until(&s, ']');
-                skip_blanks(&s);
+                cursor_skip(&s, 1);
+                code = cursor_take_until(&s, ']');
+                cursor_skip_blanks(&s);
+                if (cursor_eat(&s, "["))
+                    subsystem = cursor_take_until(&s, ']');
+                cursor_skip_blanks(&s);
             } else {
                 mariadb = mariadb || !t.iso_t;
             }
@@ -295,17 +241,17 @@ static bool mysql_probe(const char *msg, size_t len)
     struct parse_context ctx = { { false, 0 } };
     struct mysql_stamp t;
     bool timed = line_time(&s, &ctx, &t);
-    if ((timed && eat(&s, "\t")) || (!timed && eat(&s, "\t\t"))) {
-        skip_blanks(&s);
-        size_t n = digit_run(s);
+    if ((timed && cursor_eat(&s, "\t")) || (!timed && cursor_eat(&s, "\t\t"))) {
+        cursor_skip_blanks(&s);
+        size_t n = scan_digits(s);
         return n && n < s.len && s.p[n] == ' ' && mm_memmem(s.p, MM_MIN(s.len, 40), "\t");
     }
     if (!timed)
         return false;
-    skip_blanks(&s);
-    size_t n = digit_run(s);
-    skip(&s, n);
-    skip_blanks(&s);
+    cursor_skip_blanks(&s);
+    size_t n = scan_digits(s);
+    cursor_skip(&s, n);
+    cursor_skip_blanks(&s);
     return slice_starts(s, "[Note]") || slice_starts(s, "[Warning]") ||
            slice_starts(s, "[ERROR]") || slice_starts(s, "[System]");
 }

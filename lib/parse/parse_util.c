@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* parse_util.c: small pieces shared by the format parsers: key=value splitting, tokens, URLs,
- * IP literals and Common Log Format times. */
+ * IP literals, Common Log Format lines and times, ctime times and common event fields. */
 #include "base/prelude.h"
 #include "base/str.h"
 #include "base/mtime.h"
@@ -162,4 +162,159 @@ enum mm_status parse_clf_time(const char *p, size_t len, int64_t *ns)
                                MM_NS_PER_SEC, ns))
         return MM_ERR_PARSE;
     return MM_OK;
+}
+
+enum mm_status parse_ctime_time(const char *p, size_t len, const struct mm_tz *tz, int64_t *ns)
+{
+    /* Mon Nov 23 15:30:00 2026; the weekday is not checked, a day below 10 is " 3" */
+    if (len < PARSE_CTIME_LEN || p[3] != ' ' || p[7] != ' ' || p[10] != ' ' || p[13] != ':' ||
+        p[16] != ':' || p[19] != ' ')
+        return MM_ERR_PARSE;
+    int mon = mm_month_from_abbr(p + 4);
+    if (!mon)
+        return MM_ERR_PARSE;
+    static const int pos[5] = { 8, 11, 14, 17, 20 };
+    int v[5];
+    for (int i = 0; i < 5; i++) {
+        int n = i == 4 ? 4 : 2, x = 0;
+        for (int k = 0; k < n; k++) {
+            char c = p[pos[i] + k];
+            if (i == 0 && k == 0 && c == ' ')
+                continue;
+            if (!mm_is_digit(c))
+                return MM_ERR_PARSE;
+            x = x * 10 + (c - '0');
+        }
+        v[i] = x;
+    }
+    int day = v[0], h = v[1], mi = v[2], s = v[3], y = v[4];
+    if (y < 1970 || y > 2200 || !mm_date_valid(y, mon, day) || h > 23 || mi > 59 || s > 60)
+        return MM_ERR_PARSE;
+    if (ns) {
+        int32_t off = mm_tz_offset_at(tz, y, mon, day, h, mi, s);
+        *ns = (mm_utc_seconds(y, mon, day, h, mi, s) - off) * MM_NS_PER_SEC;
+    }
+    return MM_OK;
+}
+
+/* the bytes of a CLF prefix token: anything but the separators of the fields around it */
+static bool clf_token_byte(char c)
+{
+    return c != ' ' && c != '[' && c != '"';
+}
+
+bool parse_clf_prefix(const char *p, size_t len, size_t max_tokens, size_t *bracket, size_t *ntok)
+{
+    size_t i = 0, n = 0;
+    while (i < len && n <= max_tokens) {
+        if (p[i] == '[')
+            break;
+        size_t s = i;
+        while (i < len && clf_token_byte(p[i]))
+            i++;
+        if (i == s || i >= len || p[i] != ' ')
+            return false;
+        i++;
+        n++;
+    }
+    if (i >= len || p[i] != '[' || n < PARSE_CLF_MIN_TOKENS || n > max_tokens)
+        return false;
+    if (bracket)
+        *bracket = i;
+    if (ntok)
+        *ntok = n;
+    return true;
+}
+
+/* A double-quoted field at *i (Apache escapes '"' inside as \"); the slice excludes the quotes. */
+static bool clf_quoted(const char *p, size_t len, size_t *i, struct slice *out)
+{
+    if (*i >= len || p[*i] != '"')
+        return false;
+    size_t s = ++*i;
+    while (*i < len && p[*i] != '"') {
+        if (p[*i] == '\\' && *i + 1 < len)
+            ++*i;
+        ++*i;
+    }
+    if (*i >= len)
+        return false;
+    *out = slice_make(p + s, *i - s);
+    ++*i;
+    return true;
+}
+
+static void clf_skip_spaces(const char *p, size_t len, size_t *i)
+{
+    while (*i < len && p[*i] == ' ')
+        ++*i;
+}
+
+static struct slice clf_bare(const char *p, size_t len, size_t *i)
+{
+    size_t s = *i;
+    while (*i < len && p[*i] != ' ')
+        ++*i;
+    return slice_make(p + s, *i - s);
+}
+
+enum mm_status parse_clf_line(const char *p, size_t len, size_t max_tokens, struct clf_fields *f)
+{
+    size_t bracket, ntok;
+    *f = (struct clf_fields){ 0 };
+    if (!parse_clf_prefix(p, len, max_tokens, &bracket, &ntok))
+        return MM_NO_MATCH;
+    const char *end = p + bracket;
+    const char *cur = p;
+    if (ntok > PARSE_CLF_MIN_TOKENS)
+        f->vhost = token_next(&cur, end);
+    f->client = token_next(&cur, end);
+    f->ident = token_next(&cur, end);
+    f->user = token_next(&cur, end);
+    const char *rb = memchr(p + bracket, ']', len - bracket);
+    if (!rb || parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &f->time_ns) != MM_OK)
+        return MM_NO_MATCH;
+    size_t i = (size_t)(rb - p) + 1;
+    clf_skip_spaces(p, len, &i);
+    if (!clf_quoted(p, len, &i, &f->request))
+        return MM_NO_MATCH;
+    clf_skip_spaces(p, len, &i);
+    f->status = clf_bare(p, len, &i);
+    clf_skip_spaces(p, len, &i);
+    f->bytes = clf_bare(p, len, &i);
+    uint64_t v;
+    if (mm_parse_u64(f->status.p, f->status.len, 999, &v) != MM_OK)
+        return MM_NO_MATCH;
+    clf_skip_spaces(p, len, &i);
+    if (clf_quoted(p, len, &i, &f->referer)) {
+        clf_skip_spaces(p, len, &i);
+        clf_quoted(p, len, &i, &f->agent);
+    }
+    f->used = i;
+    return MM_OK;
+}
+
+void parse_add_action(struct event *ev, const char *action, const char *outcome)
+{
+    event_add_cstr(ev, "action", action);
+    if (outcome)
+        event_add_cstr(ev, "outcome", outcome);
+}
+
+void parse_add_unless_dash(struct event *ev, const char *name, struct slice v)
+{
+    if (v.len && !slice_eq(v, "-"))
+        event_add_slice(ev, name, v);
+}
+
+void parse_add_lower(struct event *ev, const char *name, struct slice v)
+{
+    char *c = event_strdup(ev, v.p, v.len);
+    if (!c) {
+        ev->fields_dropped++;
+        return;
+    }
+    for (size_t i = 0; i < v.len; i++)
+        c[i] = mm_lower(c[i]);
+    event_add(ev, name, c, v.len);
 }

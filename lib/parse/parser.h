@@ -86,6 +86,46 @@ bool parse_is_ip(struct slice s);
 /* Parse "[23/Nov/2026:15:30:00 +0900]"-style (CLF) times; returns MM_OK and sets *ns. */
 enum mm_status parse_clf_time(const char *p, size_t len, int64_t *ns);
 
+/* Parse a ctime/asctime time "Mon Nov 23 15:30:00 2026" (a day below 10 padded with a space,
+ * the weekday not checked) in the first PARSE_CTIME_LEN bytes of p, in zone tz; years 1970-2200.
+ * Returns MM_OK and sets *ns (ns may be NULL to only check the shape), or MM_ERR_PARSE. */
+#define PARSE_CTIME_LEN 24
+enum mm_status parse_ctime_time(const char *p, size_t len, const struct mm_tz *tz, int64_t *ns);
+
+/* The fields of a Common Log Format line ("common", "combined" and their variants):
+ *     [vhost:port ]client ident user [time] "request" status bytes[ "referer" "agent"]...
+ * Slices point into the line. */
+#define PARSE_CLF_MIN_TOKENS 3 /* client ident user */
+struct clf_fields {
+    struct slice vhost; /* a token before the client (Apache's vhost_combined), else empty */
+    struct slice client, ident, user;
+    int64_t time_ns;
+    struct slice request; /* between the quotes, backslash escapes left as they are */
+    struct slice status, bytes;
+    struct slice referer, agent; /* empty when the line has none ("common") */
+    size_t used;                 /* bytes read: what follows the agent starts here */
+};
+
+/* Does p start with the prefix of a CLF line: PARSE_CLF_MIN_TOKENS to max_tokens space-separated
+ * tokens, then '['? *bracket receives the position of the '[', *ntok the number of tokens (either
+ * may be NULL). */
+bool parse_clf_prefix(const char *p, size_t len, size_t max_tokens, size_t *bracket, size_t *ntok);
+
+/* Split a CLF line whose prefix has at most max_tokens tokens (a fourth is the vhost) into *f.
+ * Requires a valid time, a quoted request and a numeric status (up to 999); referer and agent
+ * are optional. Returns MM_OK, or MM_NO_MATCH when the line is not in that shape. */
+enum mm_status parse_clf_line(const char *p, size_t len, size_t max_tokens, struct clf_fields *f);
+
+/* Add "action" and, unless outcome is NULL, "outcome" (both static strings). */
+void parse_add_action(struct event *ev, const char *action, const char *outcome);
+
+/* Add v under name unless it is empty or "-" (the placeholder of access logs). */
+void parse_add_unless_dash(struct event *ev, const char *name, struct slice v);
+
+/* Add a lower-cased copy of v (in the event's arena) under name; counted as dropped when the
+ * arena's limit is reached. */
+void parse_add_lower(struct event *ev, const char *name, struct slice v);
+
 /* Parse an ISO 8601 / RFC 3339 time "2026-11-23T15:30:00.123+09:00" (a space instead of 'T' is
  * accepted; no zone means tz). *used receives the bytes consumed. */
 enum mm_status parse_iso_time(const char *p, size_t len, const struct mm_tz *tz, int64_t *ns,

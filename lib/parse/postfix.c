@@ -6,6 +6,7 @@
 #include "base/prelude.h"
 #include "base/str.h"
 #include "parser.h"
+#include "cursor.h"
 
 #define POSTFIX_MAX_QUEUE_ID 24 /* long queue ids are about 15 characters */
 #define POSTFIX_MAX_KV       32 /* "k=v, k=v" pairs looked at on one line */
@@ -20,35 +21,6 @@ static const struct endpoint_names relay_names = { "relay_host", "relay_ip", "re
 static const struct endpoint_names server_names = { "dst_host", "dst_ip", "dst_port" };
 static const struct endpoint_names orig_client_names = { "orig_src_host", "orig_src_ip",
                                                          "orig_src_port" };
-
-static bool eat(struct slice *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s->len < n || memcmp(s->p, lit, n) != 0)
-        return false;
-    s->p += n;
-    s->len -= n;
-    return true;
-}
-
-static void skip(struct slice *s, size_t n)
-{
-    n = MM_MIN(n, s->len);
-    s->p += n;
-    s->len -= n;
-}
-
-static size_t index_of(struct slice s, char c)
-{
-    const char *q = s.len ? memchr(s.p, c, s.len) : NULL;
-    return q ? (size_t)(q - s.p) : s.len;
-}
-
-static size_t find_lit(struct slice s, const char *lit)
-{
-    const char *q = mm_memmem(s.p, s.len, lit);
-    return q ? (size_t)(q - s.p) : s.len;
-}
 
 /* Short ids are upper-case hex; long ids (enable_long_queue_ids) are base-52 time, 'z', inode. */
 static bool is_queue_id(struct slice t)
@@ -72,24 +44,24 @@ static bool is_queue_id(struct slice t)
 /* "host[addr]" or "host[addr]:port"; "unknown" hosts (no reverse name) are not added. */
 static void add_endpoint(struct event *ev, struct slice s, const struct endpoint_names *n)
 {
-    size_t open = index_of(s, '[');
+    size_t open = scan_char(s, '[');
     if (open == s.len) /* relay=local, relay=none */
         return;
     struct slice rest = slice_make(s.p + open + 1, s.len - open - 1);
-    size_t close = index_of(rest, ']');
+    size_t close = scan_char(rest, ']');
     if (close == rest.len)
         return;
     if (open && !(open == 7 && !memcmp(s.p, "unknown", 7)))
         event_add(ev, n->host, s.p, open);
     struct slice addr = slice_make(rest.p, close);
     if (slice_starts(addr, "IPv6:"))
-        skip(&addr, 5);
+        cursor_skip(&addr, 5);
     if (parse_is_ip(addr))
         event_add_slice(ev, n->ip, addr);
     else if (addr.len)
         event_add_slice(ev, "relay_socket", addr); /* lmtp over "private/dovecot-lmtp" */
-    skip(&rest, close + 1);
-    if (eat(&rest, ":") && rest.len)
+    cursor_skip(&rest, close + 1);
+    if (cursor_eat(&rest, ":") && rest.len)
         event_add_num(ev, n->port, rest.p, rest.len);
 }
 
@@ -111,13 +83,13 @@ static void add_username(struct event *ev, struct slice user)
 static void add_dsn_reason(struct event *ev, struct slice s, const char *reason_name)
 {
     if (s.len >= 6 && (s.p[0] == '2' || s.p[0] == '4' || s.p[0] == '5') && s.p[1] == '.') {
-        size_t sp = index_of(s, ' ');
+        size_t sp = scan_char(s, ' ');
         bool ok = true;
         for (size_t i = 2; i < sp; i++)
             ok &= mm_is_digit(s.p[i]) || s.p[i] == '.';
         if (ok) {
             event_add(ev, "dsn", s.p, sp);
-            skip(&s, sp + 1);
+            cursor_skip(&s, sp + 1);
         }
     }
     if (s.len)
@@ -130,8 +102,8 @@ static void policy_envelope(struct event *ev, struct slice s)
 {
     for (int n = 0; n < POSTFIX_MAX_KV && s.len; n++) {
         while (s.len && (s.p[0] == ' ' || s.p[0] == ',')) /* postscreen separates with ", " */
-            skip(&s, 1);
-        size_t eq = index_of(s, '=');
+            cursor_skip(&s, 1);
+        size_t eq = scan_char(s, '=');
         size_t stop = s.len;
         for (size_t i = 0; i < s.len; i++)
             if (s.p[i] == ' ' || s.p[i] == ':') {
@@ -141,18 +113,18 @@ static void policy_envelope(struct event *ev, struct slice s)
         if (eq >= stop)
             break;
         struct slice key = slice_make(s.p, eq);
-        skip(&s, eq + 1);
+        cursor_skip(&s, eq + 1);
         struct slice val;
         if (s.len && s.p[0] == '<') {
-            size_t close = index_of(s, '>');
+            size_t close = scan_char(s, '>');
             val = slice_make(s.p + 1, close > 0 ? close - 1 : 0);
-            skip(&s, close + 1);
+            cursor_skip(&s, close + 1);
         } else {
             size_t end = 0;
             while (end < s.len && s.p[end] != ' ' && s.p[end] != ';' && s.p[end] != ',')
                 end++;
             val = slice_make(s.p, end);
-            skip(&s, end);
+            cursor_skip(&s, end);
         }
         if (slice_eq(key, "from"))
             event_add_slice(ev, "sender", val);
@@ -165,7 +137,7 @@ static void policy_envelope(struct event *ev, struct slice s)
         if (s.len && s.p[0] == ':')
             break;
     }
-    if (eat(&s, ": "))
+    if (cursor_eat(&s, ": "))
         add_dsn_reason(ev, s, "reason");
 }
 
@@ -177,18 +149,18 @@ static void policy_line(struct event *ev, struct slice action, struct slice s)
     bool milter = slice_starts(action, "milter-");
     struct slice act = action;
     if (milter)
-        skip(&act, 7);
+        cursor_skip(&act, 7);
     if (slice_eq(act, "warning"))
         act = SLICE_LIT("warn");
     event_add_cstr(ev, "mail_event", "policy");
     event_add_slice(ev, "action", act);
 
-    size_t env = find_lit(s, "; from=<");
+    size_t env = scan_lit(s, "; from=<");
     if (env == s.len) /* CONNECT/EHLO stage: no envelope yet */
-        env = find_lit(s, "; proto=");
+        env = scan_lit(s, "; proto=");
     struct slice head = slice_make(s.p, env);
     struct slice tail = slice_make(s.p + env, s.len - env);
-    eat(&tail, "; ");
+    cursor_eat(&tail, "; ");
 
     static const struct {
         const char *word, *check;
@@ -199,7 +171,7 @@ static void policy_line(struct event *ev, struct slice action, struct slice s)
         { "nested-header ", "nested_header_checks" },
     };
     for (size_t i = 0; i < MM_ARRAY_LEN(checks); i++) {
-        if (!eat(&head, checks[i].word))
+        if (!cursor_eat(&head, checks[i].word))
             continue;
         event_add_cstr(ev, "check", checks[i].check);
         /* the client is after the last " from " before the envelope */
@@ -211,7 +183,7 @@ static void policy_line(struct event *ev, struct slice action, struct slice s)
             }
         struct slice what = slice_make(head.p, from);
         if (checks[i].word[0] != 'b') {
-            size_t colon = find_lit(what, ": ");
+            size_t colon = scan_lit(what, ": ");
             struct slice name = slice_make(what.p, colon);
             struct slice value = slice_make(what.p + MM_MIN(colon + 2, what.len),
                                             what.len - MM_MIN(colon + 2, what.len));
@@ -230,21 +202,21 @@ static void policy_line(struct event *ev, struct slice action, struct slice s)
 
     if (milter)
         event_add_cstr(ev, "check", "milter");
-    size_t from = find_lit(head, " from ");
+    size_t from = scan_lit(head, " from ");
     if (from < head.len) {
         event_add(ev, "smtp_command", head.p, from);
-        skip(&head, from + 6);
+        cursor_skip(&head, from + 6);
     }
-    size_t close = index_of(head, ']');
+    size_t close = scan_char(head, ']');
     size_t colon = close < head.len
-                       ? close + find_lit(slice_make(head.p + close, head.len - close), ": ")
-                       : find_lit(head, ": ");
+                       ? close + scan_lit(slice_make(head.p + close, head.len - close), ": ")
+                       : scan_lit(head, ": ");
     add_endpoint(ev, slice_make(head.p, MM_MIN(colon, head.len)), &client_names);
-    skip(&head, colon + 2);
+    cursor_skip(&head, colon + 2);
     if (head.len >= 4 && mm_is_digit(head.p[0]) && mm_is_digit(head.p[1]) &&
         mm_is_digit(head.p[2]) && head.p[3] == ' ') {
         event_add_num(ev, "reply_code", head.p, 3);
-        skip(&head, 4);
+        cursor_skip(&head, 4);
     }
     add_dsn_reason(ev, head, "reason");
     policy_envelope(ev, tail);
@@ -256,12 +228,12 @@ static void command_stats(struct event *ev, struct slice s)
     if (!s.len)
         return;
     event_add_slice(ev, "smtp_commands", s);
-    size_t at = find_lit(s, "commands=");
+    size_t at = scan_lit(s, "commands=");
     if (at == s.len)
         return;
     struct slice v = slice_make(s.p + at + 9, s.len - at - 9);
-    v.len = index_of(v, ' ');
-    size_t slash = index_of(v, '/');
+    v.len = scan_char(v, ' ');
+    size_t slash = scan_char(v, '/');
     uint64_t ok = 0, total = 0;
     if (mm_parse_u64(v.p, slash, UINT32_MAX, &ok) != MM_OK)
         return;
@@ -278,43 +250,43 @@ static void command_stats(struct event *ev, struct slice s)
 static void comma_fields(struct event *ev, struct slice s)
 {
     for (int n = 0; n < POSTFIX_MAX_KV && s.len; n++) {
-        size_t eq = index_of(s, '=');
-        size_t comma = find_lit(s, ", ");
+        size_t eq = scan_char(s, '=');
+        size_t comma = scan_lit(s, ", ");
         if (eq >= comma) { /* a bare word: "(queue active)", "returned to sender" */
             struct slice word = slice_make(s.p, comma);
             if (slice_eq(word, "returned to sender"))
                 event_add_cstr(ev, "action", "returned");
-            skip(&s, comma + 2);
+            cursor_skip(&s, comma + 2);
             continue;
         }
         struct slice key = slice_make(s.p, eq);
-        skip(&s, eq + 1);
+        cursor_skip(&s, eq + 1);
         if (slice_eq(key, "status")) {
-            size_t sp = find_lit(s, " (");
-            size_t cm = find_lit(s, ", ");
+            size_t sp = scan_lit(s, " (");
+            size_t cm = scan_lit(s, ", ");
             size_t end = MM_MIN(sp, cm);
             event_add(ev, "status", s.p, end);
             if (sp < cm && s.len && s.p[s.len - 1] == ')')
                 event_add(ev, "status_text", s.p + sp + 2, s.len - sp - 3);
-            skip(&s, cm + 2);
+            cursor_skip(&s, cm + 2);
             continue;
         }
         struct slice val;
         if (s.len && s.p[0] == '<') {
-            size_t close = find_lit(s, ">, ");
+            size_t close = scan_lit(s, ">, ");
             if (close == s.len && s.p[s.len - 1] == '>')
                 close = s.len - 1;
             val = slice_make(s.p + 1, close > 0 ? MM_MIN(close, s.len) - 1 : 0);
-            skip(&s, close + 1);
-            eat(&s, ", ");
+            cursor_skip(&s, close + 1);
+            cursor_eat(&s, ", ");
         } else {
-            size_t end = find_lit(s, ", ");
+            size_t end = scan_lit(s, ", ");
             val = slice_make(s.p, end);
             /* nrcpt=1 (queue active) */
-            size_t sp = index_of(val, ' ');
+            size_t sp = scan_char(val, ' ');
             if (slice_eq(key, "nrcpt"))
                 val.len = sp;
-            skip(&s, end + 2);
+            cursor_skip(&s, end + 2);
         }
         if (slice_eq(key, "from"))
             event_add_slice(ev, "sender", val);
@@ -353,7 +325,7 @@ static void comma_fields(struct event *ev, struct slice s)
 /* the "[addr]:port" token that starts at s (postscreen writes no host names) */
 static struct slice bracket_token(struct slice s)
 {
-    size_t end = index_of(s, ' ');
+    size_t end = scan_char(s, ' ');
     if (end && s.p[end - 1] == ':') /* "PREGREET ... from [ip]:port: data" */
         end--;
     return slice_make(s.p, end);
@@ -369,16 +341,16 @@ static bool postscreen_line(struct event *ev, struct slice s)
         "BLACKLISTED", "ALLOWLISTED", "WHITELISTED",  "ALLOWLIST VETO",   "WHITELIST VETO",
         "DNSBL",       "COMMAND",     "BARE NEWLINE", "NON-SMTP COMMAND",
     };
-    if (eat(&s, "CONNECT from ")) {
+    if (cursor_eat(&s, "CONNECT from ")) {
         event_add_cstr(ev, "mail_event", "connect");
         struct slice src = bracket_token(s);
         add_endpoint(ev, src, &client_names);
         struct slice rest = slice_make(s.p + src.len, s.len - src.len);
-        if (eat(&rest, " to "))
+        if (cursor_eat(&rest, " to "))
             add_endpoint(ev, bracket_token(rest), &server_names);
         return true;
     }
-    if (eat(&s, "DISCONNECT ")) {
+    if (cursor_eat(&s, "DISCONNECT ")) {
         event_add_cstr(ev, "mail_event", "disconnect");
         add_endpoint(ev, bracket_token(s), &client_names);
         return true;
@@ -389,7 +361,7 @@ static bool postscreen_line(struct event *ev, struct slice s)
             continue;
         event_add_cstr(ev, "mail_event", "screen");
         event_add(ev, "screen_verdict", s.p, n);
-        size_t open = index_of(s, '[');
+        size_t open = scan_char(s, '[');
         if (open < s.len)
             add_endpoint(ev, bracket_token(slice_make(s.p + open, s.len - open)), &client_names);
         return true;
@@ -400,18 +372,18 @@ static bool postscreen_line(struct event *ev, struct slice s)
 /* "host[ip]: SASL LOGIN authentication failed: reason, sasl_username=x" and other warnings */
 static void warning_line(struct event *ev, struct slice s)
 {
-    size_t sasl = find_lit(s, ": SASL ");
+    size_t sasl = scan_lit(s, ": SASL ");
     if (sasl < s.len) {
         struct slice rest = slice_make(s.p + sasl + 7, s.len - sasl - 7);
-        size_t sp = index_of(rest, ' ');
+        size_t sp = scan_char(rest, ' ');
         struct slice after = slice_make(rest.p + sp, rest.len - sp);
-        if (eat(&after, " authentication failed")) {
+        if (cursor_eat(&after, " authentication failed")) {
             event_add_cstr(ev, "mail_event", "auth_failure");
             event_add_cstr(ev, "outcome", "failure");
             add_endpoint(ev, slice_make(s.p, sasl), &client_names);
             event_add(ev, "sasl_method", rest.p, sp);
-            eat(&after, ": ");
-            size_t user = find_lit(after, ", sasl_username=");
+            cursor_eat(&after, ": ");
+            size_t user = scan_lit(after, ", sasl_username=");
             if (after.len)
                 event_add(ev, "reason", after.p, user);
             if (user < after.len)
@@ -428,14 +400,14 @@ static enum mm_status postfix_parse(struct event *ev, const struct parse_context
     struct slice s = ev->message;
     event_set_logsource(ev, "postfix", "mail", NULL);
 
-    size_t colon = index_of(slice_make(s.p, MM_MIN(s.len, POSTFIX_MAX_QUEUE_ID + 1)), ':');
+    size_t colon = scan_char(slice_make(s.p, MM_MIN(s.len, POSTFIX_MAX_QUEUE_ID + 1)), ':');
     if (colon + 1 < s.len && s.p[colon + 1] == ' ') {
         struct slice id = slice_make(s.p, colon);
         if (slice_eq(id, "NOQUEUE"))
-            skip(&s, colon + 2);
+            cursor_skip(&s, colon + 2);
         else if (is_queue_id(id)) {
             event_add_slice(ev, "queue_id", id);
-            skip(&s, colon + 2);
+            cursor_skip(&s, colon + 2);
         }
     }
 
@@ -444,7 +416,7 @@ static enum mm_status postfix_parse(struct event *ev, const struct parse_context
         "discard",       "redirect",       "filter",         "prepend",         "replace",
         "milter-reject", "milter-hold",    "milter-discard",
     };
-    colon = find_lit(s, ": ");
+    colon = scan_lit(s, ": ");
     struct slice word = slice_make(s.p, colon);
     for (size_t i = 0; colon < s.len && i < MM_ARRAY_LEN(policy_actions); i++)
         if (slice_eq(word, policy_actions[i])) {
@@ -454,30 +426,30 @@ static enum mm_status postfix_parse(struct event *ev, const struct parse_context
 
     if (postscreen_line(ev, s)) {
         /* fields added */
-    } else if (eat(&s, "connect from ")) {
+    } else if (cursor_eat(&s, "connect from ")) {
         event_add_cstr(ev, "mail_event", "connect");
         add_endpoint(ev, s, &client_names);
-    } else if (eat(&s, "disconnect from ")) {
+    } else if (cursor_eat(&s, "disconnect from ")) {
         event_add_cstr(ev, "mail_event", "disconnect");
-        size_t sp = index_of(s, ' ');
+        size_t sp = scan_char(s, ' ');
         add_endpoint(ev, slice_make(s.p, sp), &client_names);
-        skip(&s, sp + 1);
+        cursor_skip(&s, sp + 1);
         command_stats(ev, s);
-    } else if (eat(&s, "client=")) {
+    } else if (cursor_eat(&s, "client=")) {
         event_add_cstr(ev, "mail_event", "client");
-        size_t end = find_lit(s, ", ");
+        size_t end = scan_lit(s, ", ");
         add_endpoint(ev, slice_make(s.p, end), &client_names);
-        skip(&s, end + 2);
+        cursor_skip(&s, end + 2);
         comma_fields(ev, s);
-    } else if (eat(&s, "message-id=")) {
+    } else if (cursor_eat(&s, "message-id=")) {
         event_add_cstr(ev, "mail_event", "message_id");
         event_add_slice(ev, "message_id", unbracket(s));
-    } else if (eat(&s, "uid=")) {
+    } else if (cursor_eat(&s, "uid=")) {
         event_add_cstr(ev, "mail_event", "pickup");
-        size_t sp = index_of(s, ' ');
+        size_t sp = scan_char(s, ' ');
         event_add_num(ev, "uid", s.p, sp);
-        skip(&s, sp + 1);
-        if (eat(&s, "from="))
+        cursor_skip(&s, sp + 1);
+        if (cursor_eat(&s, "from="))
             event_add_slice(ev, "sender", unbracket(s));
     } else if (slice_starts(s, "from=")) {
         /* qmgr: "from=<a>, size=1, nrcpt=1 (queue active)" or "from=<a>, status=expired, ..." */
@@ -493,11 +465,11 @@ static enum mm_status postfix_parse(struct event *ev, const struct parse_context
         event_add_cstr(ev, "mail_event", "removed");
     } else if (mm_memmem(s.p, s.len, " notification: ") &&
                (slice_starts(s, "sender ") || slice_starts(s, "postmaster "))) {
-        size_t at = find_lit(s, ": ");
+        size_t at = scan_lit(s, ": ");
         event_add_cstr(ev, "mail_event", "notification");
         event_add(ev, "notification", s.p, at);
         event_add(ev, "notification_queue_id", s.p + at + 2, s.len - at - 2);
-    } else if (eat(&s, "warning: ")) {
+    } else if (cursor_eat(&s, "warning: ")) {
         if (slice_starts(s, "header ") || slice_starts(s, "body ") ||
             slice_starts(s, "mime-header ") || slice_starts(s, "nested-header "))
             policy_line(ev, SLICE_LIT("warning"), s);
@@ -505,33 +477,33 @@ static enum mm_status postfix_parse(struct event *ev, const struct parse_context
             warning_line(ev, s);
     } else if (slice_starts(s, "fatal: ") || slice_starts(s, "panic: ") ||
                slice_starts(s, "error: ")) {
-        event_add(ev, "mail_event", s.p, index_of(s, ':'));
+        event_add(ev, "mail_event", s.p, scan_char(s, ':'));
     } else if (slice_starts(s, "lost connection after ") || slice_starts(s, "timeout after ") ||
                slice_starts(s, "improper command pipelining after ")) {
         event_add_cstr(ev, "mail_event",
                        s.p[0] == 'l'   ? "lost_connection"
                        : s.p[0] == 't' ? "timeout"
                                        : "improper_pipelining");
-        size_t at = find_lit(s, " after ") + 7;
+        size_t at = scan_lit(s, " after ") + 7;
         struct slice rest = slice_make(s.p + at, s.len - at);
-        size_t from = find_lit(rest, " from ");
+        size_t from = scan_lit(rest, " from ");
         event_add(ev, "smtp_command", rest.p,
-                  MM_MIN(from, index_of(rest, ' '))); /* "DATA (0 bytes)" */
+                  MM_MIN(from, scan_char(rest, ' '))); /* "DATA (0 bytes)" */
         if (from < rest.len) {
             struct slice client = slice_make(rest.p + from + 6, rest.len - from - 6);
-            size_t close = index_of(client, ']');
+            size_t close = scan_char(client, ']');
             if (close < client.len) /* pipelining: ": <what the client sent>" follows */
                 client.len =
-                    close + find_lit(slice_make(client.p + close, client.len - close), ": ");
+                    close + scan_lit(slice_make(client.p + close, client.len - close), ": ");
             add_endpoint(ev, client, &client_names);
         }
-    } else if (eat(&s, "connect to ")) {
+    } else if (cursor_eat(&s, "connect to ")) {
         /* smtp/lmtp: "connect to host[ip]:25: Connection refused" */
         event_add_cstr(ev, "mail_event", "connect_failed");
-        size_t close = index_of(s, ']');
+        size_t close = scan_char(s, ']');
         size_t end =
             close +
-            find_lit(slice_make(s.p + MM_MIN(close, s.len), s.len - MM_MIN(close, s.len)), ": ");
+            scan_lit(slice_make(s.p + MM_MIN(close, s.len), s.len - MM_MIN(close, s.len)), ": ");
         add_endpoint(ev, slice_make(s.p, MM_MIN(end, s.len)), &relay_names);
         if (end + 2 <= s.len)
             event_add(ev, "reason", s.p + end + 2, s.len - end - 2);

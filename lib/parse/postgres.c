@@ -5,52 +5,10 @@
 #include "base/prelude.h"
 #include "base/str.h"
 #include "parser.h"
+#include "cursor.h"
 
 #define PG_MAX_PREFIX_ITEMS 16 /* "k=v" items read from a log_line_prefix */
 #define PG_MAX_LEVEL        10 /* longest level word: "STATEMENT" */
-
-static bool eat(struct slice *s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s->len < n || memcmp(s->p, lit, n) != 0)
-        return false;
-    s->p += n;
-    s->len -= n;
-    return true;
-}
-
-static void skip(struct slice *s, size_t n)
-{
-    n = MM_MIN(n, s->len);
-    s->p += n;
-    s->len -= n;
-}
-
-static struct slice take_until(struct slice *s, char c)
-{
-    const char *q = s->len ? memchr(s->p, c, s->len) : NULL;
-    size_t n = q ? (size_t)(q - s->p) : s->len;
-    struct slice r = slice_make(s->p, n);
-    skip(s, q ? n + 1 : n);
-    return r;
-}
-
-static struct slice trim(struct slice s)
-{
-    while (s.len && mm_is_space(s.p[0]))
-        skip(&s, 1);
-    while (s.len && mm_is_space(s.p[s.len - 1]))
-        s.len--;
-    return s;
-}
-
-static size_t digit_run(struct slice s)
-{
-    size_t n = 0;
-    while (n < s.len && mm_is_digit(s.p[n]))
-        n++;
-    return n;
-}
 
 static const char *const pg_levels[] = {
     "LOG",    "ERROR",  "FATAL",  "PANIC",  "WARNING", "NOTICE",    "INFO",    "DEBUG1", "DEBUG2",
@@ -80,13 +38,13 @@ static bool find_level(struct slice s, struct slice *prefix, struct slice *level
             w--;
         struct slice word = slice_make(w, (size_t)(q - w));
         if (is_level(word)) {
-            *prefix = trim(slice_make(s.p, (size_t)(w - s.p)));
+            *prefix = scan_trim(slice_make(s.p, (size_t)(w - s.p)));
             *level = word;
             size_t off = (size_t)(q - s.p) + 3;
             *text = slice_make(s.p + off, s.len - off);
             return true;
         }
-        skip(&rest, (size_t)(q - rest.p) + 1);
+        cursor_skip(&rest, (size_t)(q - rest.p) + 1);
     }
     return false;
 }
@@ -110,7 +68,7 @@ static void add_client(struct event *ev, struct slice host, bool with_port)
     const char *paren = host.len ? memchr(host.p, '(', host.len) : NULL;
     if (paren) {
         port = slice_make(paren + 1, host.len - (size_t)(paren - host.p) - 1);
-        port.len = digit_run(port);
+        port.len = scan_digits(port);
         host.len = (size_t)(paren - host.p);
     }
     if (parse_is_ip(host))
@@ -127,7 +85,7 @@ static void add_client(struct event *ev, struct slice host, bool with_port)
 static void parse_prefix(struct event *ev, struct slice s)
 {
     for (unsigned n = 0; n < PG_MAX_PREFIX_ITEMS && s.len; n++) {
-        struct slice tok = take_until(&s, ' ');
+        struct slice tok = cursor_take_until(&s, ' ');
         if (!mm_memmem(tok.p, tok.len, "=")) {
             const char *at = tok.len ? memchr(tok.p, '@', tok.len) : NULL;
             if (!at)
@@ -141,8 +99,8 @@ static void parse_prefix(struct event *ev, struct slice s)
             continue;
         }
         for (unsigned i = 0; i < PG_MAX_PREFIX_ITEMS && tok.len; i++) {
-            struct slice item = take_until(&tok, ',');
-            struct slice key = take_until(&item, '=');
+            struct slice item = cursor_take_until(&tok, ',');
+            struct slice key = cursor_take_until(&item, '=');
             if (!known_name(item))
                 continue;
             if (slice_eq(key, "user"))
@@ -167,9 +125,9 @@ static struct slice word_after(struct slice s, const char *key)
             return slice_make(s.p, 0);
         if (q == s.p || q[-1] == ' ') {
             struct slice v = slice_make(q + n, s.len - (size_t)(q - s.p) - n);
-            return take_until(&v, ' ');
+            return cursor_take_until(&v, ' ');
         }
-        skip(&s, (size_t)(q - s.p) + 1);
+        cursor_skip(&s, (size_t)(q - s.p) + 1);
     }
 }
 
@@ -179,24 +137,17 @@ static struct slice quoted_after(struct slice s, const char *lit)
     const char *q = mm_memmem(s.p, s.len, lit);
     if (!q)
         return slice_make(s.p, 0);
-    skip(&s, (size_t)(q - s.p) + strlen(lit));
-    if (!eat(&s, "\""))
+    cursor_skip(&s, (size_t)(q - s.p) + strlen(lit));
+    if (!cursor_eat(&s, "\""))
         return slice_make(s.p, 0);
-    return take_until(&s, '"');
-}
-
-static void add_action(struct event *ev, const char *action, const char *outcome)
-{
-    event_add_cstr(ev, "action", action);
-    if (outcome)
-        event_add_cstr(ev, "outcome", outcome);
+    return cursor_take_until(&s, '"');
 }
 
 /* One CSV field of a pgaudit line; quoted fields have "" for a quote and are copied unescaped. */
 static struct slice csv_field(struct event *ev, struct slice *s)
 {
-    if (!eat(s, "\""))
-        return take_until(s, ',');
+    if (!cursor_eat(s, "\""))
+        return cursor_take_until(s, ',');
     const char *start = s->p;
     size_t i = 0;
     bool escaped = false;
@@ -212,8 +163,8 @@ static struct slice csv_field(struct event *ev, struct slice *s)
         i++;
     }
     struct slice v = slice_make(start, i);
-    skip(s, i + 1);
-    eat(s, ",");
+    cursor_skip(s, i + 1);
+    cursor_eat(s, ",");
     if (escaped) {
         char *out = event_strdup(ev, v.p, v.len);
         if (!out)
@@ -238,7 +189,7 @@ static void pgaudit(struct event *ev, struct slice s)
     struct slice class = csv_field(ev, &s), command = csv_field(ev, &s);
     struct slice otype = csv_field(ev, &s), oname = csv_field(ev, &s);
     struct slice stmt = csv_field(ev, &s);
-    add_action(ev, "audit", NULL);
+    parse_add_action(ev, "audit", NULL);
     event_add_slice(ev, "audit_type", type);
     if (class.len)
         event_add_slice(ev, "audit_class", class);
@@ -259,32 +210,32 @@ static void pg_text(struct event *ev, struct slice level, struct slice t)
         event_add_slice(ev, "statement", t);
         return;
     }
-    if (eat(&t, "connection received: ")) {
-        add_action(ev, "connect", NULL);
+    if (cursor_eat(&t, "connection received: ")) {
+        parse_add_action(ev, "connect", NULL);
         if (!event_get(ev, "src_ip"))
             add_client(ev, word_after(t, "host="), false);
         v = word_after(t, "port=");
         if (v.len && !event_get(ev, "src_port"))
             event_add_num(ev, "src_port", v.p, v.len);
-    } else if (eat(&t, "connection authenticated: ")) {
-        add_action(ev, "authenticated", "success");
+    } else if (cursor_eat(&t, "connection authenticated: ")) {
+        parse_add_action(ev, "authenticated", "success");
         v = quoted_after(t, "identity=");
         if (v.len)
             event_add_slice(ev, "identity", v);
         v = word_after(t, "method=");
         if (v.len)
             event_add_slice(ev, "auth_method", v);
-    } else if (eat(&t, "connection authorized: ")) {
-        add_action(ev, "authorized", "success");
+    } else if (cursor_eat(&t, "connection authorized: ")) {
+        parse_add_action(ev, "authorized", "success");
         if (!event_get(ev, "db_user") && (v = word_after(t, "user=")).len)
             add_db_user(ev, v);
         if (!event_get(ev, "database") && (v = word_after(t, "database=")).len)
             event_add_slice(ev, "database", v);
         if (!event_get(ev, "application") && (v = word_after(t, "application_name=")).len)
             event_add_slice(ev, "application", v);
-    } else if (eat(&t, "disconnection: session time: ")) {
-        add_action(ev, "disconnect", NULL);
-        event_add_slice(ev, "session_time", take_until(&t, ' '));
+    } else if (cursor_eat(&t, "disconnection: session time: ")) {
+        parse_add_action(ev, "disconnect", NULL);
+        event_add_slice(ev, "session_time", cursor_take_until(&t, ' '));
         if (!event_get(ev, "db_user") && (v = word_after(t, "user=")).len)
             add_db_user(ev, v);
         if (!event_get(ev, "database") && (v = word_after(t, "database=")).len)
@@ -293,35 +244,36 @@ static void pg_text(struct event *ev, struct slice level, struct slice t)
             add_client(ev, word_after(t, "host="), false);
         if (!event_get(ev, "src_port") && (v = word_after(t, "port=")).len)
             event_add_num(ev, "src_port", v.p, v.len);
-    } else if (eat(&t, "duration: ")) {
-        struct slice ms = take_until(&t, ' ');
-        add_action(ev, t.len > 4 ? "statement" : "duration", NULL);
+    } else if (cursor_eat(&t, "duration: ")) {
+        struct slice ms = cursor_take_until(&t, ' ');
+        parse_add_action(ev, t.len > 4 ? "statement" : "duration", NULL);
         event_add_num(ev, "duration_ms", ms.p, ms.len);
-        if (eat(&t, "ms  ")) {
-            take_until(&t, ':'); /* "statement", "execute <unnamed>", "parse S_1", "bind ..." */
-            eat(&t, " ");
+        if (cursor_eat(&t, "ms  ")) {
+            /* "statement", "execute <unnamed>", "parse S_1", "bind ..." */
+            cursor_take_until(&t, ':');
+            cursor_eat(&t, " ");
             event_add_slice(ev, "statement", t);
         }
-    } else if (eat(&t, "statement: ")) {
-        add_action(ev, "statement", NULL);
+    } else if (cursor_eat(&t, "statement: ")) {
+        parse_add_action(ev, "statement", NULL);
         event_add_slice(ev, "statement", t);
-    } else if (eat(&t, "execute ")) {
-        take_until(&t, ':');
-        eat(&t, " ");
-        add_action(ev, "statement", NULL);
+    } else if (cursor_eat(&t, "execute ")) {
+        cursor_take_until(&t, ':');
+        cursor_eat(&t, " ");
+        parse_add_action(ev, "statement", NULL);
         event_add_slice(ev, "statement", t);
-    } else if (eat(&t, "AUDIT: ")) {
+    } else if (cursor_eat(&t, "AUDIT: ")) {
         pgaudit(ev, t);
     } else if (mm_memmem(t.p, t.len, " authentication failed for user \"")) {
         /* "password authentication failed for user "app"", also md5, scram, peer, ident, ldap */
-        add_action(ev, "auth_failure", "failure");
-        event_add_slice(ev, "auth_method", take_until(&t, ' '));
+        parse_add_action(ev, "auth_failure", "failure");
+        event_add_slice(ev, "auth_method", cursor_take_until(&t, ' '));
         v = quoted_after(t, "for user ");
         if (v.len && !event_get(ev, "db_user"))
             add_db_user(ev, v);
-    } else if (eat(&t, "no pg_hba.conf entry for ")) {
+    } else if (cursor_eat(&t, "no pg_hba.conf entry for ")) {
         /* "host "10.0.0.5", user "app", database "appdb", SSL off" */
-        add_action(ev, "auth_failure", "failure");
+        parse_add_action(ev, "auth_failure", "failure");
         event_add_cstr(ev, "reason", "no pg_hba.conf entry");
         v = quoted_after(t, "host ");
         if (!event_get(ev, "src_ip"))
@@ -334,7 +286,7 @@ static void pg_text(struct event *ev, struct slice level, struct slice t)
                (slice_starts(t, "role \"") || slice_starts(t, "database \""))) {
         /* "role "x" does not exist", "database "nodb" does not exist" at connection time */
         bool role = t.p[0] == 'r';
-        add_action(ev, role ? "auth_failure" : "connect_failure", "failure");
+        parse_add_action(ev, role ? "auth_failure" : "connect_failure", "failure");
         v = quoted_after(t, "");
         if (v.len && role && !event_get(ev, "db_user"))
             add_db_user(ev, v);
@@ -368,8 +320,8 @@ static bool parse_stamp(struct event *ev, struct slice *s, const struct parse_co
     struct slice rest = slice_make(s->p + used, s->len - used);
     /* %m/%t add the zone abbreviation of log_timezone; only UTC/GMT are unambiguous, other
      * abbreviations ("JST", "CET") leave the listener's zone in force */
-    if (!zone && eat(&rest, " ")) {
-        struct slice after = rest, abbr = take_until(&after, ' ');
+    if (!zone && cursor_eat(&rest, " ")) {
+        struct slice after = rest, abbr = cursor_take_until(&after, ' ');
         if (is_zone_abbr(abbr)) {
             if (slice_eq(abbr, "UTC") || slice_eq(abbr, "GMT")) {
                 struct mm_tz utc = { false, 0 };
@@ -379,7 +331,7 @@ static bool parse_stamp(struct event *ev, struct slice *s, const struct parse_co
             rest = after;
         }
     }
-    rest = trim(rest);
+    rest = scan_trim(rest);
     ev->time_ns = ns;
     ev->time_has_zone = zone;
     ev->time_has_year = true;
@@ -400,16 +352,16 @@ static enum mm_status pg_parse(struct event *ev, const struct parse_context *ctx
     /* syslog: "[5-1] " (syslog_sequence_numbers, split lines numbered after the dash) */
     if (pg_program(ev->program) && slice_starts(s, "[")) {
         struct slice t = s;
-        skip(&t, 1);
-        size_t n = digit_run(t);
+        cursor_skip(&t, 1);
+        size_t n = scan_digits(t);
         if (n) {
-            skip(&t, n);
-            if (eat(&t, "-")) {
-                size_t m = digit_run(t);
+            cursor_skip(&t, n);
+            if (cursor_eat(&t, "-")) {
+                size_t m = scan_digits(t);
                 continuation = !(m == 1 && t.p[0] == '1');
-                skip(&t, m);
+                cursor_skip(&t, m);
             }
-            if (eat(&t, "] ") || eat(&t, "]")) {
+            if (cursor_eat(&t, "] ") || cursor_eat(&t, "]")) {
                 s = t;
             }
         }
@@ -417,14 +369,14 @@ static enum mm_status pg_parse(struct event *ev, const struct parse_context *ctx
     parse_stamp(ev, &s, ctx);
     if (slice_starts(s, "[")) { /* %p */
         struct slice t = s;
-        skip(&t, 1);
-        size_t n = digit_run(t);
+        cursor_skip(&t, 1);
+        size_t n = scan_digits(t);
         if (n && n < t.len && t.p[n] == ']') {
             if (!ev->pid.len)
                 ev->pid = slice_make(t.p, n);
-            skip(&t, n + 1);
-            eat(&t, ":");
-            s = trim(t);
+            cursor_skip(&t, n + 1);
+            cursor_eat(&t, ":");
+            s = scan_trim(t);
         }
     }
     if (continuation) {

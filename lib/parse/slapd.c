@@ -173,6 +173,42 @@ static void add_slice_num(struct event *ev, const char *name, struct slice v)
     event_add_num(ev, name, v.p, v.len);
 }
 
+/* a key of "k=v k=v ..." pairs and the field its value goes to */
+struct slapd_pair {
+    const char *key, *name;
+    bool num;
+};
+
+/* Add the values of the known keys among the "k=v" words from q to end; stops at the first word
+ * that is not a pair. */
+static void add_pairs(struct event *ev, const char *q, const char *end,
+                      const struct slapd_pair *pairs, size_t npairs)
+{
+    while (q < end) {
+        const char *ks = q;
+        while (q < end && *q != '=' && *q != ' ')
+            q++;
+        if (q >= end || *q != '=')
+            break;
+        struct slice key = slice_make(ks, (size_t)(q - ks));
+        const char *vs = ++q;
+        while (q < end && *q != ' ')
+            q++;
+        struct slice v = slice_make(vs, (size_t)(q - vs));
+        for (size_t i = 0; i < npairs; i++) {
+            if (!slice_eq(key, pairs[i].key))
+                continue;
+            if (pairs[i].num)
+                add_slice_num(ev, pairs[i].name, v);
+            else
+                event_add_slice(ev, pairs[i].name, v);
+            break;
+        }
+        while (q < end && *q == ' ')
+            q++;
+    }
+}
+
 static void add_identity(struct event *ev, const struct conn_entry *e)
 {
     if (!e)
@@ -255,29 +291,13 @@ static void parse_fd_line(struct event *ev, const char *p, const char *end, uint
         if (e)
             e->used = false;
     } else if (slice_starts(rest, "TLS established ")) {
-        const char *q = p + 16;
-        while (q < end) {
-            const char *ks = q;
-            while (q < end && *q != '=' && *q != ' ')
-                q++;
-            if (q >= end || *q != '=')
-                break;
-            struct slice key = slice_make(ks, (size_t)(q - ks));
-            const char *vs = ++q;
-            while (q < end && *q != ' ')
-                q++;
-            struct slice v = slice_make(vs, (size_t)(q - vs));
-            if (slice_eq(key, "tls_ssf"))
-                add_slice_num(ev, "tls_ssf", v);
-            else if (slice_eq(key, "ssf"))
-                add_slice_num(ev, "ssf", v);
-            else if (slice_eq(key, "tls_proto"))
-                event_add_slice(ev, "tls_proto", v);
-            else if (slice_eq(key, "tls_cipher"))
-                event_add_slice(ev, "tls_cipher", v);
-            while (q < end && *q == ' ')
-                q++;
-        }
+        static const struct slapd_pair tls_pairs[] = {
+            { "tls_ssf", "tls_ssf", true },
+            { "ssf", "ssf", true },
+            { "tls_proto", "tls_proto", false },
+            { "tls_cipher", "tls_cipher", false },
+        };
+        add_pairs(ev, p + 16, end, tls_pairs, MM_ARRAY_LEN(tls_pairs));
     } else {
         event_add_slice(ev, "detail", rest);
     }
@@ -387,27 +407,13 @@ static void parse_op_line(struct event *ev, uint64_t op_id, const char *p, const
             /* SASL binds request dn="": the RESULT must confirm this identity, not that one */
             conn_remember_op(e, op_id, verb, dn);
             add_identity(ev, e);
-            const char *q = mm_memmem(args, rest.len, "\" mech=") + 2;
-            while (q < end) {
-                const char *ks = q;
-                while (q < end && *q != '=' && *q != ' ')
-                    q++;
-                if (q >= end || *q != '=')
-                    break;
-                struct slice key = slice_make(ks, (size_t)(q - ks));
-                const char *vs = ++q;
-                while (q < end && *q != ' ')
-                    q++;
-                struct slice v = slice_make(vs, (size_t)(q - vs));
-                if (slice_eq(key, "mech"))
-                    event_add_slice(ev, "bind_mech", v);
-                else if (slice_eq(key, "bind_ssf"))
-                    add_slice_num(ev, "bind_ssf", v);
-                else if (slice_eq(key, "ssf"))
-                    add_slice_num(ev, "ssf", v);
-                while (q < end && *q == ' ')
-                    q++;
-            }
+            static const struct slapd_pair bind_pairs[] = {
+                { "mech", "bind_mech", false },
+                { "bind_ssf", "bind_ssf", true },
+                { "ssf", "ssf", true },
+            };
+            add_pairs(ev, mm_memmem(args, rest.len, "\" mech=") + 2, end, bind_pairs,
+                      MM_ARRAY_LEN(bind_pairs));
         } else {
             struct slice v;
             if (quoted_value(args, end, "authcid=\"", "\" authzid=", &v, NULL))

@@ -47,37 +47,6 @@ static bool squid_native_shape(const char *p, size_t len)
     return i - frac == 3 && i < len && p[i] == ' ';
 }
 
-static void skip_space(const char *p, size_t len, size_t *i)
-{
-    while (*i < len && p[*i] == ' ')
-        ++*i;
-}
-
-static bool quoted_field(const char *p, size_t len, size_t *i, struct slice *out)
-{
-    if (*i >= len || p[*i] != '"')
-        return false;
-    size_t s = ++*i;
-    while (*i < len && p[*i] != '"') {
-        if (p[*i] == '\\' && *i + 1 < len)
-            ++*i;
-        ++*i;
-    }
-    if (*i >= len)
-        return false;
-    *out = slice_make(p + s, *i - s);
-    ++*i;
-    return true;
-}
-
-static struct slice bare_field(const char *p, size_t len, size_t *i)
-{
-    size_t s = *i;
-    while (*i < len && p[*i] != ' ')
-        ++*i;
-    return slice_make(p + s, *i - s);
-}
-
 /* the last space-separated token of p[0..len) */
 static struct slice last_token(const char *p, size_t len)
 {
@@ -90,32 +59,13 @@ static struct slice last_token(const char *p, size_t len)
     return slice_make(p + s, e - s);
 }
 
-/* "client ident user [" with exactly three tokens */
-static bool squid_clf_prefix(const char *p, size_t len, size_t *bracket)
-{
-    size_t i = 0, n = 0;
-    while (i < len && p[i] != '[' && n <= SQUID_MAX_PREFIX_TOKENS) {
-        size_t s = i;
-        while (i < len && p[i] != ' ' && p[i] != '[' && p[i] != '"')
-            i++;
-        if (i == s || i >= len || p[i] != ' ')
-            return false;
-        i++;
-        n++;
-    }
-    if (i >= len || p[i] != '[' || n != SQUID_MAX_PREFIX_TOKENS)
-        return false;
-    *bracket = i;
-    return true;
-}
-
 static bool squid_probe(const char *msg, size_t len)
 {
     if (squid_native_shape(msg, len))
         return true;
-    size_t bracket;
     struct slice r, h;
-    return squid_clf_prefix(msg, len, &bracket) && squid_code_pair(last_token(msg, len), &r, &h);
+    return parse_clf_prefix(msg, len, SQUID_MAX_PREFIX_TOKENS, NULL, NULL) &&
+           squid_code_pair(last_token(msg, len), &r, &h);
 }
 
 static enum mm_status squid_split_native(const char *p, size_t len, struct squid_line *l)
@@ -156,43 +106,24 @@ static enum mm_status squid_split_native(const char *p, size_t len, struct squid
 
 static enum mm_status squid_split_clf(const char *p, size_t len, struct squid_line *l)
 {
-    size_t bracket;
-    if (!squid_clf_prefix(p, len, &bracket))
+    struct clf_fields clf;
+    if (parse_clf_line(p, len, SQUID_MAX_PREFIX_TOKENS, &clf) != MM_OK)
         return MM_NO_MATCH;
-    const char *cur = p, *end = p + bracket;
-    l->client = token_next(&cur, end);
-    token_next(&cur, end); /* ident */
-    l->user = token_next(&cur, end);
-    const char *rb = memchr(p + bracket, ']', len - bracket);
-    if (!rb || parse_clf_time(p + bracket, (size_t)(rb - p - bracket), &l->time_ns) != MM_OK)
+    l->client = clf.client;
+    l->user = clf.user;
+    l->time_ns = clf.time_ns;
+    l->status = clf.status;
+    l->bytes = clf.bytes;
+    l->referer = clf.referer;
+    l->agent = clf.agent;
+    /* Squid's "%Ss:%Sh" is the last token after the agent */
+    if (!squid_code_pair(last_token(p + clf.used, len - clf.used), &l->result, &l->hierarchy))
         return MM_NO_MATCH;
-    size_t i = (size_t)(rb - p) + 1;
-    struct slice request;
-    skip_space(p, len, &i);
-    if (!quoted_field(p, len, &i, &request))
-        return MM_NO_MATCH;
-    skip_space(p, len, &i);
-    l->status = bare_field(p, len, &i);
-    skip_space(p, len, &i);
-    l->bytes = bare_field(p, len, &i);
-    skip_space(p, len, &i);
-    if (quoted_field(p, len, &i, &l->referer)) {
-        skip_space(p, len, &i);
-        quoted_field(p, len, &i, &l->agent);
-    }
-    if (!squid_code_pair(last_token(p + i, len - i), &l->result, &l->hierarchy))
-        return MM_NO_MATCH;
-    const char *r = request.p, *rend = r + request.len;
+    const char *r = clf.request.p, *rend = r + clf.request.len;
     l->method = token_next(&r, rend);
     l->url = token_next(&r, rend);
     l->version = token_next(&r, rend);
     return l->method.len && l->url.len ? MM_OK : MM_NO_MATCH;
-}
-
-static void add_unless_dash(struct event *ev, const char *name, struct slice v)
-{
-    if (v.len && !slice_eq(v, "-"))
-        event_add_slice(ev, name, v);
 }
 
 static enum mm_status squid_parse(struct event *ev, const struct parse_context *ctx)
@@ -212,22 +143,22 @@ static enum mm_status squid_parse(struct event *ev, const struct parse_context *
     event_set_logsource(ev, "squid", "proxy", NULL);
 
     event_add_slice(ev, "src_ip", l.client);
-    add_unless_dash(ev, "cs-username", l.user);
+    parse_add_unless_dash(ev, "cs-username", l.user);
     event_add_slice(ev, "cs-method", l.method);
     parse_url_fields(ev, l.url);
-    add_unless_dash(ev, "cs-version", l.version);
+    parse_add_unless_dash(ev, "cs-version", l.version);
     event_add_num(ev, "sc-status", l.status.p, l.status.len);
     if (l.bytes.len && !slice_eq(l.bytes, "-"))
         event_add_num(ev, "sc-bytes", l.bytes.p, l.bytes.len);
-    add_unless_dash(ev, "cs-referrer", l.referer);
-    add_unless_dash(ev, "c-useragent", l.agent);
+    parse_add_unless_dash(ev, "cs-referrer", l.referer);
+    parse_add_unless_dash(ev, "c-useragent", l.agent);
     event_add_slice(ev, "squid_result", l.result);
     event_add_slice(ev, "hierarchy", l.hierarchy);
     if (parse_is_ip(l.peer))
         event_add_slice(ev, "dst_ip", l.peer);
     else
-        add_unless_dash(ev, "dst_host", l.peer);
-    add_unless_dash(ev, "content_type", l.content_type);
+        parse_add_unless_dash(ev, "dst_host", l.peer);
+    parse_add_unless_dash(ev, "content_type", l.content_type);
     if (l.elapsed.len)
         event_add_num(ev, "duration_ms", l.elapsed.p, l.elapsed.len);
     event_add_cstr(ev, "action", mm_memmem(l.result.p, l.result.len, "DENIED") ? "deny" : "allow");

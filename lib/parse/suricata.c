@@ -7,17 +7,12 @@
 #include "base/mtime.h"
 #include "event/json.h"
 #include "parser.h"
+#include "json_util.h"
 
 /* EVE records with full HTTP headers or long DNS answers run to a few hundred tokens; 4096 covers
  * every record type Suricata writes with room to spare. Larger documents are not claimed. */
 #define SURICATA_MAX_TOKENS 4096
 #define SURICATA_MAX_JOINED 32 /* answers / recipients joined into one field */
-
-struct eve {
-    struct event *ev;
-    const char *doc;
-    const struct json_token *t;
-};
 
 /* The JSON object of the message: EVE's optional "@cee: " prefix (eve-log "prefix") skipped. */
 static struct slice eve_body(const char *msg, size_t len)
@@ -37,140 +32,22 @@ static bool suricata_probe(const char *msg, size_t len)
     return b.len > 2 && b.p[0] == '{' && mm_memmem(b.p, b.len, "\"event_type\"") != NULL;
 }
 
-/* Index of the value of key in object obj, or 0 when absent. A value is never token 0 (the root),
- * so 0 also stands for "no object" as the obj argument: lookups chain through missing parents.
- * The root itself is searched with root_get. */
-static uint32_t members_get(const struct eve *e, uint32_t obj, const char *key)
-{
-    uint32_t k = obj + 1;
-    for (uint32_t n = 0; n < e->t[obj].children; n++) {
-        if (json_token_eq(e->doc, &e->t[k], key))
-            return k + 1;
-        k = e->t[k + 1].next;
-    }
-    return 0;
-}
-
-static uint32_t obj_get(const struct eve *e, uint32_t obj, const char *key)
-{
-    return obj && e->t[obj].type == JSON_OBJECT ? members_get(e, obj, key) : 0;
-}
-
-static uint32_t root_get(const struct eve *e, const char *key)
-{
-    return members_get(e, 0, key);
-}
-
-static void utf8_put(char *out, size_t *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[(*o)++] = (char)cp;
-    } else if (cp < 0x800) {
-        out[(*o)++] = (char)(0xc0 | (cp >> 6));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out[(*o)++] = (char)(0xe0 | (cp >> 12));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    } else {
-        out[(*o)++] = (char)(0xf0 | (cp >> 18));
-        out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    }
-}
-
-static bool hex4(const char *p, size_t avail, uint32_t *v)
-{
-    if (avail < 4)
-        return false;
-    *v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        uint32_t d = mm_is_digit(c)           ? (uint32_t)(c - '0')
-                     : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
-                                              : 16;
-        if (d > 15)
-            return false;
-        *v = *v << 4 | d;
-    }
-    return true;
-}
-
-/* The decoded string value of token i as a slice: the raw bytes when it has no escapes, else a
- * copy in the event's arena (decoded text is never longer than its escaped form). */
-static struct slice str_value(const struct eve *e, uint32_t i)
-{
-    const struct json_token *t = &e->t[i];
-    const char *p = e->doc + t->start;
-    size_t len = t->end - t->start;
-    if (!t->escaped)
-        return slice_make(p, len);
-    char *out = event_strdup(e->ev, p, len);
-    if (!out)
-        return slice_make(NULL, 0);
-    size_t o = 0;
-    for (size_t k = 0; k < len; k++) {
-        if (p[k] != '\\' || k + 1 >= len) {
-            out[o++] = p[k];
-            continue;
-        }
-        char c = p[++k];
-        uint32_t cp, lo;
-        switch (c) {
-        case 'b':
-            out[o++] = '\b';
-            break;
-        case 'f':
-            out[o++] = '\f';
-            break;
-        case 'n':
-            out[o++] = '\n';
-            break;
-        case 'r':
-            out[o++] = '\r';
-            break;
-        case 't':
-            out[o++] = '\t';
-            break;
-        case 'u':
-            if (!hex4(p + k + 1, len - k - 1, &cp))
-                break;
-            k += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' && p[k + 2] == 'u' &&
-                hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                k += 6;
-            } else if (cp >= 0xd800 && cp < 0xe000) {
-                cp = 0xfffd;
-            }
-            utf8_put(out, &o, cp);
-            break;
-        default:
-            out[o++] = c;
-            break; /* '"', '\\', '/' */
-        }
-    }
-    return slice_make(out, o);
-}
-
 /* Add the value at index i (string, number or boolean) under name; null and containers are
  * skipped. */
-static void add_value(const struct eve *e, const char *name, uint32_t i)
+static void add_value(const struct json_doc *e, const char *name, uint32_t i)
 {
     if (!i)
         return;
     const struct json_token *t = &e->t[i];
     switch (t->type) {
     case JSON_STRING: {
-        struct slice v = str_value(e, i);
+        struct slice v = json_doc_string(e, i);
         if (v.len)
             event_add_slice(e->ev, name, v);
         break;
     }
     case JSON_NUMBER:
-        event_add_num(e->ev, name, e->doc + t->start, t->end - t->start);
+        event_add_num(e->ev, name, e->text + t->start, t->end - t->start);
         break;
     case JSON_TRUE:
     case JSON_FALSE:
@@ -181,14 +58,14 @@ static void add_value(const struct eve *e, const char *name, uint32_t i)
     }
 }
 
-static void add_key(const struct eve *e, uint32_t obj, const char *key, const char *name)
+static void add_key(const struct json_doc *e, uint32_t obj, const char *key, const char *name)
 {
-    add_value(e, name, obj_get(e, obj, key));
+    add_value(e, name, json_doc_get(e, obj, key));
 }
 
 /* Join the string values of key in every object of array arr (or every string of arr when key is
  * NULL) with sep into one field. */
-static void add_joined(const struct eve *e, uint32_t arr, const char *key, const char *name,
+static void add_joined(const struct json_doc *e, uint32_t arr, const char *key, const char *name,
                        char sep)
 {
     if (!arr || e->t[arr].type != JSON_ARRAY || !e->t[arr].children)
@@ -197,10 +74,10 @@ static void add_joined(const struct eve *e, uint32_t arr, const char *key, const
     size_t n = 0, total = 0;
     uint32_t k = arr + 1;
     for (uint32_t c = 0; c < e->t[arr].children && n < SURICATA_MAX_JOINED; c++, k = e->t[k].next) {
-        uint32_t v = key ? obj_get(e, k, key) : k;
+        uint32_t v = key ? json_doc_get(e, k, key) : k;
         if (!v || e->t[v].type != JSON_STRING)
             continue;
-        parts[n] = str_value(e, v);
+        parts[n] = json_doc_string(e, v);
         total += parts[n].len + 1;
         n++;
     }
@@ -223,7 +100,7 @@ static void add_joined(const struct eve *e, uint32_t arr, const char *key, const
     event_add(e->ev, name, out, o);
 }
 
-static void eve_alert(const struct eve *e, uint32_t a)
+static void eve_alert(const struct json_doc *e, uint32_t a)
 {
     add_key(e, a, "signature", "rule");
     add_key(e, a, "signature_id", "signature_id");
@@ -234,24 +111,24 @@ static void eve_alert(const struct eve *e, uint32_t a)
     add_key(e, a, "action", "action");
 }
 
-static void eve_dns(const struct eve *e, uint32_t d)
+static void eve_dns(const struct json_doc *e, uint32_t d)
 {
     add_key(e, d, "type", "dns_type");
     add_key(e, d, "id", "dns_id");
-    uint32_t q = obj_get(e, d, "queries"); /* v3 */
+    uint32_t q = json_doc_get(e, d, "queries"); /* v3 */
     uint32_t first = q && e->t[q].type == JSON_ARRAY && e->t[q].children ? q + 1 : d;
     add_key(e, first, "rrname", "query");
     add_key(e, first, "rrtype", "record_type");
     add_key(e, d, "rcode", "rcode");
-    add_joined(e, obj_get(e, d, "answers"), "rdata", "answer", ';');
+    add_joined(e, json_doc_get(e, d, "answers"), "rdata", "answer", ';');
 }
 
-static void eve_http(const struct eve *e, uint32_t h)
+static void eve_http(const struct json_doc *e, uint32_t h)
 {
     add_key(e, h, "hostname", "cs-host");
-    uint32_t url = obj_get(e, h, "url");
+    uint32_t url = json_doc_get(e, h, "url");
     if (url && e->t[url].type == JSON_STRING)
-        parse_url_fields(e->ev, str_value(e, url));
+        parse_url_fields(e->ev, json_doc_string(e, url));
     add_key(e, h, "http_method", "cs-method");
     add_key(e, h, "protocol", "cs-version");
     add_key(e, h, "status", "sc-status");
@@ -261,29 +138,29 @@ static void eve_http(const struct eve *e, uint32_t h)
     add_key(e, h, "http_content_type", "content_type");
 }
 
-static void eve_tls(const struct eve *e, uint32_t t)
+static void eve_tls(const struct json_doc *e, uint32_t t)
 {
     add_key(e, t, "sni", "sni");
     add_key(e, t, "version", "tls_version");
     add_key(e, t, "subject", "tls_subject");
     add_key(e, t, "issuerdn", "tls_issuer");
     add_key(e, t, "fingerprint", "tls_fingerprint");
-    add_key(e, obj_get(e, t, "ja3"), "hash", "ja3");
-    add_key(e, obj_get(e, t, "ja3s"), "hash", "ja3s");
+    add_key(e, json_doc_get(e, t, "ja3"), "hash", "ja3");
+    add_key(e, json_doc_get(e, t, "ja3s"), "hash", "ja3s");
 }
 
 /* the time in string token i, or false */
-static bool eve_time(const struct eve *e, uint32_t i, const struct mm_tz *tz, int64_t *ns,
+static bool eve_time(const struct json_doc *e, uint32_t i, const struct mm_tz *tz, int64_t *ns,
                      bool *zone)
 {
     if (!i || e->t[i].type != JSON_STRING)
         return false;
-    const char *p = e->doc + e->t[i].start;
+    const char *p = e->text + e->t[i].start;
     size_t len = e->t[i].end - e->t[i].start, used;
     return parse_iso_time(p, len, tz, ns, &used, zone) == MM_OK;
 }
 
-static void eve_flow(const struct eve *e, uint32_t f)
+static void eve_flow(const struct json_doc *e, uint32_t f)
 {
     add_key(e, f, "pkts_toserver", "packets_to_server");
     add_key(e, f, "pkts_toclient", "packets_to_client");
@@ -294,15 +171,15 @@ static void eve_flow(const struct eve *e, uint32_t f)
     int64_t ts, te;
     bool zone;
     struct mm_tz utc = { 0 };
-    if (eve_time(e, obj_get(e, f, "start"), &utc, &ts, &zone) &&
-        eve_time(e, obj_get(e, f, "end"), &utc, &te, &zone) && te >= ts)
+    if (eve_time(e, json_doc_get(e, f, "start"), &utc, &ts, &zone) &&
+        eve_time(e, json_doc_get(e, f, "end"), &utc, &te, &zone) && te >= ts)
         event_add_int(e->ev, "duration_ms", (te - ts) / 1000000);
     add_key(e, f, "state", "state");
     add_key(e, f, "reason", "reason");
     add_key(e, f, "alerted", "alerted");
 }
 
-static void eve_fileinfo(const struct eve *e, uint32_t f)
+static void eve_fileinfo(const struct json_doc *e, uint32_t f)
 {
     add_key(e, f, "filename", "Filename");
     add_key(e, f, "magic", "file_magic");
@@ -313,20 +190,20 @@ static void eve_fileinfo(const struct eve *e, uint32_t f)
     add_key(e, f, "state", "file_state");
 }
 
-static void eve_ssh(const struct eve *e, uint32_t s)
+static void eve_ssh(const struct json_doc *e, uint32_t s)
 {
-    uint32_t c = obj_get(e, s, "client"), sv = obj_get(e, s, "server");
+    uint32_t c = json_doc_get(e, s, "client"), sv = json_doc_get(e, s, "server");
     add_key(e, c, "proto_version", "ssh_client_proto");
     add_key(e, c, "software_version", "ssh_client_software");
     add_key(e, sv, "proto_version", "ssh_server_proto");
     add_key(e, sv, "software_version", "ssh_server_software");
 }
 
-static void eve_smtp(const struct eve *e, uint32_t s)
+static void eve_smtp(const struct json_doc *e, uint32_t s)
 {
     add_key(e, s, "helo", "helo");
     add_key(e, s, "mail_from", "sender");
-    add_joined(e, obj_get(e, s, "rcpt_to"), NULL, "recipient", ',');
+    add_joined(e, json_doc_get(e, s, "rcpt_to"), NULL, "recipient", ',');
 }
 
 /* Log source per event type; the strings must be static. */
@@ -354,14 +231,14 @@ static enum mm_status suricata_parse(struct event *ev, const struct parse_contex
     int n = json_parse(body.p, body.len, toks, SURICATA_MAX_TOKENS, NULL);
     if (n <= 0 || toks[0].type != JSON_OBJECT)
         return MM_NO_MATCH;
-    struct eve e = { ev, body.p, toks };
-    uint32_t type = root_get(&e, "event_type");
+    struct json_doc e = { ev, body.p, toks };
+    uint32_t type = json_doc_root_get(&e, "event_type");
     if (!type || toks[type].type != JSON_STRING)
         return MM_NO_MATCH;
 
     const char *service = NULL, *category = NULL;
     for (size_t i = 0; i < MM_ARRAY_LEN(eve_types); i++)
-        if (json_token_eq(e.doc, &toks[type], eve_types[i].type)) {
+        if (json_token_eq(e.text, &toks[type], eve_types[i].type)) {
             service = eve_types[i].type;
             category = eve_types[i].category;
         }
@@ -373,23 +250,23 @@ static enum mm_status suricata_parse(struct event *ev, const struct parse_contex
     for (uint32_t c = 0; c < toks[0].children; c++, k = toks[k + 1].next) {
         const struct json_token *key = &toks[k];
         uint32_t v = k + 1;
-        if (json_token_eq(e.doc, key, "timestamp"))
+        if (json_token_eq(e.text, key, "timestamp"))
             ts = v;
-        else if (json_token_eq(e.doc, key, "alert"))
+        else if (json_token_eq(e.text, key, "alert"))
             alert = v;
-        else if (json_token_eq(e.doc, key, "dns"))
+        else if (json_token_eq(e.text, key, "dns"))
             dns = v;
-        else if (json_token_eq(e.doc, key, "http"))
+        else if (json_token_eq(e.text, key, "http"))
             http = v;
-        else if (json_token_eq(e.doc, key, "tls"))
+        else if (json_token_eq(e.text, key, "tls"))
             tls = v;
-        else if (json_token_eq(e.doc, key, "flow"))
+        else if (json_token_eq(e.text, key, "flow"))
             flow = v;
-        else if (json_token_eq(e.doc, key, "fileinfo"))
+        else if (json_token_eq(e.text, key, "fileinfo"))
             file = v;
-        else if (json_token_eq(e.doc, key, "ssh"))
+        else if (json_token_eq(e.text, key, "ssh"))
             ssh = v;
-        else if (json_token_eq(e.doc, key, "smtp"))
+        else if (json_token_eq(e.text, key, "smtp"))
             smtp = v;
     }
     int64_t ns;
@@ -409,7 +286,7 @@ static enum mm_status suricata_parse(struct event *ev, const struct parse_contex
         { "tx_id", "tx_id" },
     };
     for (size_t i = 0; i < MM_ARRAY_LEN(common); i++)
-        add_value(&e, common[i].name, root_get(&e, common[i].key));
+        add_value(&e, common[i].name, json_doc_root_get(&e, common[i].key));
     if (alert)
         eve_alert(&e, alert);
     if (dns)

@@ -8,6 +8,7 @@
 #include "base/mtime.h"
 #include "event/json.h"
 #include "parser.h"
+#include "json_util.h"
 
 /* A Security or Sysmon record has a few dozen fields (two tokens each) plus the System block;
  * 4096 tokens leave room for verbose records (4104 script blocks are one long string). Records
@@ -16,9 +17,7 @@
 #define WINDOWS_MAX_NESTING 3 /* UserData/<Element>/<field> */
 
 struct winev {
-    struct event *ev;
-    const char *doc;
-    const struct json_token *t;
+    struct json_doc json;
     struct slice channel;
     struct slice event_id;
     struct slice event_type; /* Sysmon 12: CreateKey, DeleteKey, DeleteValue */
@@ -33,129 +32,11 @@ static bool windows_probe(const char *msg, size_t len)
            (mm_memmem(msg, len, "\"EventID\"") && mm_memmem(msg, len, "\"Channel\""));
 }
 
-/* Index of the value of key in object obj, or 0 when absent. A value is never token 0 (the root),
- * so 0 also stands for "no object" as the obj argument: lookups chain through missing parents.
- * The root itself is searched with root_get. */
-static uint32_t members_get(const struct winev *e, uint32_t obj, const char *key)
-{
-    uint32_t k = obj + 1;
-    for (uint32_t n = 0; n < e->t[obj].children; n++) {
-        if (json_token_eq(e->doc, &e->t[k], key))
-            return k + 1;
-        k = e->t[k + 1].next;
-    }
-    return 0;
-}
-
-static uint32_t obj_get(const struct winev *e, uint32_t obj, const char *key)
-{
-    return obj && e->t[obj].type == JSON_OBJECT ? members_get(e, obj, key) : 0;
-}
-
-static uint32_t root_get(const struct winev *e, const char *key)
-{
-    return members_get(e, 0, key);
-}
-
-static void utf8_put(char *out, size_t *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[(*o)++] = (char)cp;
-    } else if (cp < 0x800) {
-        out[(*o)++] = (char)(0xc0 | (cp >> 6));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out[(*o)++] = (char)(0xe0 | (cp >> 12));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    } else {
-        out[(*o)++] = (char)(0xf0 | (cp >> 18));
-        out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-    }
-}
-
-static bool hex4(const char *p, size_t avail, uint32_t *v)
-{
-    if (avail < 4)
-        return false;
-    *v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        uint32_t d = mm_is_digit(c)           ? (uint32_t)(c - '0')
-                     : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-                     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
-                                              : 16;
-        if (d > 15)
-            return false;
-        *v = *v << 4 | d;
-    }
-    return true;
-}
-
-/* The decoded string value of token i as a slice: the raw bytes when it has no escapes, else a
- * copy in the event's arena (decoded text is never longer than its escaped form). */
-static struct slice str_value(const struct winev *e, uint32_t i)
-{
-    const struct json_token *t = &e->t[i];
-    const char *p = e->doc + t->start;
-    size_t len = t->end - t->start;
-    if (!t->escaped)
-        return slice_make(p, len);
-    char *out = event_strdup(e->ev, p, len);
-    if (!out)
-        return slice_make(NULL, 0);
-    size_t o = 0;
-    for (size_t k = 0; k < len; k++) {
-        if (p[k] != '\\' || k + 1 >= len) {
-            out[o++] = p[k];
-            continue;
-        }
-        char c = p[++k];
-        uint32_t cp, lo;
-        switch (c) {
-        case 'b':
-            out[o++] = '\b';
-            break;
-        case 'f':
-            out[o++] = '\f';
-            break;
-        case 'n':
-            out[o++] = '\n';
-            break;
-        case 'r':
-            out[o++] = '\r';
-            break;
-        case 't':
-            out[o++] = '\t';
-            break;
-        case 'u':
-            if (!hex4(p + k + 1, len - k - 1, &cp))
-                break;
-            k += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && k + 6 < len && p[k + 1] == '\\' && p[k + 2] == 'u' &&
-                hex4(p + k + 3, len - k - 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                k += 6;
-            } else if (cp >= 0xd800 && cp < 0xe000) {
-                cp = 0xfffd;
-            }
-            utf8_put(out, &o, cp);
-            break;
-        default:
-            out[o++] = c;
-            break; /* '"', '\\', '/' */
-        }
-    }
-    return slice_make(out, o);
-}
-
 /* the value of an XML attribute converted to JSON: obj["#attributes"][name], obj["@name"] */
 static uint32_t attr_get(const struct winev *e, uint32_t obj, const char *name)
 {
-    uint32_t v = obj_get(e, obj_get(e, obj, "#attributes"), name);
-    if (v || !obj || e->t[obj].type != JSON_OBJECT)
+    uint32_t v = json_doc_get(&e->json, json_doc_get(&e->json, obj, "#attributes"), name);
+    if (v || !obj || e->json.t[obj].type != JSON_OBJECT)
         return v;
     char at[32];
     size_t n = strlen(name);
@@ -163,24 +44,24 @@ static uint32_t attr_get(const struct winev *e, uint32_t obj, const char *name)
         return 0;
     at[0] = '@';
     memcpy(at + 1, name, n + 1);
-    return obj_get(e, obj, at);
+    return json_doc_get(&e->json, obj, at);
 }
 
 /* an element that may carry attributes: {"#text": v, "#attributes": {..}} or v itself */
 static uint32_t text_of(const struct winev *e, uint32_t v)
 {
-    return v && e->t[v].type == JSON_OBJECT ? obj_get(e, v, "#text") : v;
+    return v && e->json.t[v].type == JSON_OBJECT ? json_doc_get(&e->json, v, "#text") : v;
 }
 
 static struct slice scalar_text(const struct winev *e, uint32_t v)
 {
     if (!v)
         return slice_make(NULL, 0);
-    const struct json_token *t = &e->t[v];
+    const struct json_token *t = &e->json.t[v];
     if (t->type == JSON_STRING)
-        return str_value(e, v);
+        return json_doc_string(&e->json, v);
     if (t->type == JSON_NUMBER || t->type == JSON_TRUE || t->type == JSON_FALSE)
-        return slice_make(e->doc + t->start, t->end - t->start);
+        return slice_make(e->json.text + t->start, t->end - t->start);
     return slice_make(NULL, 0);
 }
 
@@ -191,10 +72,10 @@ static void add_value(const struct winev *e, const char *name, uint32_t v)
     struct slice s = scalar_text(e, v);
     if (!s.len)
         return;
-    if (e->t[v].type == JSON_NUMBER)
-        event_add_num(e->ev, name, s.p, s.len);
+    if (e->json.t[v].type == JSON_NUMBER)
+        event_add_num(e->json.ev, name, s.p, s.len);
     else
-        event_add_slice(e->ev, name, s);
+        event_add_slice(e->json.ev, name, s);
 }
 
 /* Add a System value that is a number, whether the exporter wrote it as one or as a string. */
@@ -202,7 +83,7 @@ static void add_number(const struct winev *e, const char *name, uint32_t v)
 {
     struct slice s = scalar_text(e, text_of(e, v));
     if (s.len)
-        event_add_num(e->ev, name, s.p, s.len);
+        event_add_num(e->json.ev, name, s.p, s.len);
 }
 
 /* Add a scalar value under a name taken from the input. */
@@ -211,8 +92,8 @@ static void add_dynamic(const struct winev *e, struct slice name, uint32_t v)
     struct slice s = scalar_text(e, v);
     if (!name.len || !s.len)
         return;
-    enum field_type type = e->t[v].type == JSON_NUMBER ? FIELD_INT : FIELD_STR;
-    event_add_dynamic(e->ev, name.p, name.len, s.p, s.len, type, false);
+    enum field_type type = e->json.t[v].type == JSON_NUMBER ? FIELD_INT : FIELD_STR;
+    event_add_dynamic(e->json.ev, name.p, name.len, s.p, s.len, type, false);
 }
 
 /* Unnamed <Data> items (Windows PowerShell 400/600/800 write three) arrive as a list of strings:
@@ -221,28 +102,28 @@ static void add_unnamed(struct winev *e, struct slice name, uint32_t arr)
 {
     size_t total = 0, n = 0;
     uint32_t k = arr + 1;
-    for (uint32_t c = 0; c < e->t[arr].children; c++, k = e->t[k].next)
-        if (e->t[k].type == JSON_STRING) {
-            total += e->t[k].end - e->t[k].start + 1;
+    for (uint32_t c = 0; c < e->json.t[arr].children; c++, k = e->json.t[k].next)
+        if (e->json.t[k].type == JSON_STRING) {
+            total += e->json.t[k].end - e->json.t[k].start + 1;
             n++;
         }
     if (!n || !name.len)
         return;
-    char *out = arena_alloc(&e->ev->arena, total);
+    char *out = arena_alloc(&e->json.ev->arena, total);
     if (!out)
         return;
     size_t o = 0, done = 0;
     k = arr + 1;
-    for (uint32_t c = 0; c < e->t[arr].children; c++, k = e->t[k].next) {
-        if (e->t[k].type != JSON_STRING)
+    for (uint32_t c = 0; c < e->json.t[arr].children; c++, k = e->json.t[k].next) {
+        if (e->json.t[k].type != JSON_STRING)
             continue;
-        struct slice v = str_value(e, k);
+        struct slice v = json_doc_string(&e->json, k);
         if (done++)
             out[o++] = '\n';
         memcpy(out + o, v.p, v.len);
         o += v.len;
     }
-    event_add_dynamic(e->ev, name.p, name.len, out, o, FIELD_STR, false);
+    event_add_dynamic(e->json.ev, name.p, name.len, out, o, FIELD_STR, false);
 }
 
 /* The event data: every member under its own name; "Data" lists of {"@Name":..,"#text":..}
@@ -251,60 +132,61 @@ static void add_data(struct winev *e, uint32_t obj, int depth)
 {
     if (!obj || depth > WINDOWS_MAX_NESTING)
         return;
-    if (e->t[obj].type == JSON_ARRAY) {
+    if (e->json.t[obj].type == JSON_ARRAY) {
         uint32_t k = obj + 1;
-        for (uint32_t c = 0; c < e->t[obj].children; c++, k = e->t[k].next)
+        for (uint32_t c = 0; c < e->json.t[obj].children; c++, k = e->json.t[k].next)
             add_data(e, k, depth + 1);
         return;
     }
-    if (e->t[obj].type != JSON_OBJECT)
+    if (e->json.t[obj].type != JSON_OBJECT)
         return;
     /* a named Data item has its name as an attribute and nothing but its text besides; an element
      * with a Name attribute and child elements (Task Scheduler's EventData) is not one */
     uint32_t name = attr_get(e, obj, "Name");
-    uint32_t text = obj_get(e, obj, "#text");
-    if (name && e->t[name].type == JSON_STRING && (text || e->t[obj].children == 1)) {
-        struct slice n = str_value(e, name);
+    uint32_t text = json_doc_get(&e->json, obj, "#text");
+    if (name && e->json.t[name].type == JSON_STRING && (text || e->json.t[obj].children == 1)) {
+        struct slice n = json_doc_string(&e->json, name);
         add_dynamic(e, n, text);
-        if (slice_eq(n, "EventType") && text && e->t[text].type == JSON_STRING)
-            e->event_type = str_value(e, text);
+        if (slice_eq(n, "EventType") && text && e->json.t[text].type == JSON_STRING)
+            e->event_type = json_doc_string(&e->json, text);
         return;
     }
     uint32_t k = obj + 1;
-    for (uint32_t c = 0; c < e->t[obj].children; c++, k = e->t[k + 1].next) {
-        const struct json_token *key = &e->t[k];
+    for (uint32_t c = 0; c < e->json.t[obj].children; c++, k = e->json.t[k + 1].next) {
+        const struct json_token *key = &e->json.t[k];
         uint32_t v = k + 1;
-        if (key->end > key->start && (e->doc[key->start] == '#' || e->doc[key->start] == '@'))
+        if (key->end > key->start &&
+            (e->json.text[key->start] == '#' || e->json.text[key->start] == '@'))
             continue;
-        if (e->t[v].type == JSON_ARRAY) {
-            add_unnamed(e, str_value(e, k), v);
+        if (e->json.t[v].type == JSON_ARRAY) {
+            add_unnamed(e, json_doc_string(&e->json, k), v);
             add_data(e, v, depth + 1);
             continue;
         }
-        if (e->t[v].type == JSON_OBJECT) {
+        if (e->json.t[v].type == JSON_OBJECT) {
             add_data(e, v, depth + 1);
             continue;
         }
-        struct slice n = str_value(e, k);
+        struct slice n = json_doc_string(&e->json, k);
         add_dynamic(e, n, v);
-        if (slice_eq(n, "EventType") && e->t[v].type == JSON_STRING)
-            e->event_type = str_value(e, v);
+        if (slice_eq(n, "EventType") && e->json.t[v].type == JSON_STRING)
+            e->event_type = json_doc_string(&e->json, v);
     }
 }
 
 static void set_time(struct winev *e, uint32_t v, const struct parse_context *ctx)
 {
     v = text_of(e, v);
-    if (!v || e->t[v].type != JSON_STRING)
+    if (!v || e->json.t[v].type != JSON_STRING)
         return;
     int64_t ns;
     size_t used;
     bool zone;
-    struct slice s = str_value(e, v);
+    struct slice s = json_doc_string(&e->json, v);
     if (parse_iso_time(s.p, s.len, &ctx->tz, &ns, &used, &zone) == MM_OK) {
-        e->ev->time_ns = ns;
-        e->ev->time_has_zone = zone;
-        e->ev->time_has_year = true;
+        e->json.ev->time_ns = ns;
+        e->json.ev->time_has_zone = zone;
+        e->json.ev->time_has_year = true;
     }
 }
 
@@ -312,63 +194,66 @@ static void note_id_channel(struct winev *e, uint32_t id, uint32_t channel)
 {
     id = text_of(e, id);
     e->event_id = scalar_text(e, id);
-    if (channel && e->t[channel].type == JSON_STRING)
-        e->channel = str_value(e, channel);
+    if (channel && e->json.t[channel].type == JSON_STRING)
+        e->channel = json_doc_string(&e->json, channel);
 }
 
 /* {"Event":{"System":{..},"EventData":{..}|"UserData":{..}}} */
 static enum mm_status parse_evtx(struct winev *e, uint32_t event, const struct parse_context *ctx)
 {
-    uint32_t sys = obj_get(e, event, "System");
+    uint32_t sys = json_doc_get(&e->json, event, "System");
     if (!sys)
         return MM_NO_MATCH;
-    uint32_t id = obj_get(e, sys, "EventID"), channel = obj_get(e, sys, "Channel");
+    uint32_t id = json_doc_get(&e->json, sys, "EventID"),
+             channel = json_doc_get(&e->json, sys, "Channel");
     note_id_channel(e, id, channel);
     add_number(e, "EventID", id);
     add_value(e, "Channel", channel);
-    add_value(e, "Computer", obj_get(e, sys, "Computer"));
-    uint32_t provider = obj_get(e, sys, "Provider");
+    add_value(e, "Computer", json_doc_get(&e->json, sys, "Computer"));
+    uint32_t provider = json_doc_get(&e->json, sys, "Provider");
     add_value(e, "Provider_Name", attr_get(e, provider, "Name"));
     add_value(e, "Provider_Guid", attr_get(e, provider, "Guid"));
-    add_number(e, "Version", obj_get(e, sys, "Version"));
-    add_number(e, "Level", obj_get(e, sys, "Level"));
-    add_number(e, "Task", obj_get(e, sys, "Task"));
-    add_number(e, "Opcode", obj_get(e, sys, "Opcode"));
-    add_value(e, "Keywords", obj_get(e, sys, "Keywords"));
-    add_number(e, "EventRecordID", obj_get(e, sys, "EventRecordID"));
-    uint32_t exec = obj_get(e, sys, "Execution");
+    add_number(e, "Version", json_doc_get(&e->json, sys, "Version"));
+    add_number(e, "Level", json_doc_get(&e->json, sys, "Level"));
+    add_number(e, "Task", json_doc_get(&e->json, sys, "Task"));
+    add_number(e, "Opcode", json_doc_get(&e->json, sys, "Opcode"));
+    add_value(e, "Keywords", json_doc_get(&e->json, sys, "Keywords"));
+    add_number(e, "EventRecordID", json_doc_get(&e->json, sys, "EventRecordID"));
+    uint32_t exec = json_doc_get(&e->json, sys, "Execution");
     add_number(e, "ProcessID", attr_get(e, exec, "ProcessID"));
     add_number(e, "ThreadID", attr_get(e, exec, "ThreadID"));
-    add_value(e, "SecurityUserID", attr_get(e, obj_get(e, sys, "Security"), "UserID"));
-    set_time(e, attr_get(e, obj_get(e, sys, "TimeCreated"), "SystemTime"), ctx);
-    add_data(e, obj_get(e, event, "EventData"), 0);
-    add_data(e, obj_get(e, event, "UserData"), 0);
+    add_value(e, "SecurityUserID", attr_get(e, json_doc_get(&e->json, sys, "Security"), "UserID"));
+    set_time(e, attr_get(e, json_doc_get(&e->json, sys, "TimeCreated"), "SystemTime"), ctx);
+    add_data(e, json_doc_get(&e->json, event, "EventData"), 0);
+    add_data(e, json_doc_get(&e->json, event, "UserData"), 0);
     return MM_OK;
 }
 
 /* Winlogbeat: {"@timestamp":..,"winlog":{"channel":..,"event_id":..,"event_data":{..}},..} */
 static enum mm_status parse_winlogbeat(struct winev *e, uint32_t w, const struct parse_context *ctx)
 {
-    uint32_t id = obj_get(e, w, "event_id"), channel = obj_get(e, w, "channel");
+    uint32_t id = json_doc_get(&e->json, w, "event_id"),
+             channel = json_doc_get(&e->json, w, "channel");
     if (!id || !channel)
         return MM_NO_MATCH;
     note_id_channel(e, id, channel);
     add_number(e, "EventID", id);
     add_value(e, "Channel", channel);
-    add_value(e, "Computer", obj_get(e, w, "computer_name"));
-    add_value(e, "Provider_Name", obj_get(e, w, "provider_name"));
-    add_value(e, "Provider_Guid", obj_get(e, w, "provider_guid"));
-    add_number(e, "Version", obj_get(e, w, "version"));
-    add_number(e, "Task", obj_get(e, w, "task"));
-    add_number(e, "Opcode", obj_get(e, w, "opcode"));
-    add_number(e, "EventRecordID", obj_get(e, w, "record_id"));
-    uint32_t proc = obj_get(e, w, "process");
-    add_number(e, "ProcessID", obj_get(e, proc, "pid"));
-    add_number(e, "ThreadID", obj_get(e, obj_get(e, proc, "thread"), "id"));
-    add_value(e, "SecurityUserID", obj_get(e, obj_get(e, w, "user"), "identifier"));
-    set_time(e, root_get(e, "@timestamp"), ctx);
-    add_data(e, obj_get(e, w, "event_data"), 0);
-    add_data(e, obj_get(e, w, "user_data"), 0);
+    add_value(e, "Computer", json_doc_get(&e->json, w, "computer_name"));
+    add_value(e, "Provider_Name", json_doc_get(&e->json, w, "provider_name"));
+    add_value(e, "Provider_Guid", json_doc_get(&e->json, w, "provider_guid"));
+    add_number(e, "Version", json_doc_get(&e->json, w, "version"));
+    add_number(e, "Task", json_doc_get(&e->json, w, "task"));
+    add_number(e, "Opcode", json_doc_get(&e->json, w, "opcode"));
+    add_number(e, "EventRecordID", json_doc_get(&e->json, w, "record_id"));
+    uint32_t proc = json_doc_get(&e->json, w, "process");
+    add_number(e, "ProcessID", json_doc_get(&e->json, proc, "pid"));
+    add_number(e, "ThreadID", json_doc_get(&e->json, json_doc_get(&e->json, proc, "thread"), "id"));
+    add_value(e, "SecurityUserID",
+              json_doc_get(&e->json, json_doc_get(&e->json, w, "user"), "identifier"));
+    set_time(e, json_doc_root_get(&e->json, "@timestamp"), ctx);
+    add_data(e, json_doc_get(&e->json, w, "event_data"), 0);
+    add_data(e, json_doc_get(&e->json, w, "user_data"), 0);
     return MM_OK;
 }
 
@@ -382,29 +267,30 @@ static enum mm_status parse_nxlog(struct winev *e, const struct parse_context *c
         { "ProviderGuid", "Provider_Guid" }, { "RecordNumber", "EventRecordID" },
         { "UserID", "SecurityUserID" },
     };
-    uint32_t id = root_get(e, "EventID"), channel = root_get(e, "Channel");
+    uint32_t id = json_doc_root_get(&e->json, "EventID"),
+             channel = json_doc_root_get(&e->json, "Channel");
     if (!id || !channel)
         return MM_NO_MATCH;
     note_id_channel(e, id, channel);
     add_number(e, "EventID", id);
     add_value(e, "Channel", channel);
     for (size_t i = 0; i < MM_ARRAY_LEN(renamed); i++)
-        add_value(e, renamed[i].to, root_get(e, renamed[i].from));
-    set_time(e, root_get(e, "EventTime"), ctx);
+        add_value(e, renamed[i].to, json_doc_root_get(&e->json, renamed[i].from));
+    set_time(e, json_doc_root_get(&e->json, "EventTime"), ctx);
     uint32_t k = 1;
-    for (uint32_t c = 0; c < e->t[0].children; c++, k = e->t[k + 1].next) {
-        const struct json_token *key = &e->t[k];
-        bool skip = json_token_eq(e->doc, key, "EventID") ||
-                    json_token_eq(e->doc, key, "Channel") ||
-                    json_token_eq(e->doc, key, "EventTime");
+    for (uint32_t c = 0; c < e->json.t[0].children; c++, k = e->json.t[k + 1].next) {
+        const struct json_token *key = &e->json.t[k];
+        bool skip = json_token_eq(e->json.text, key, "EventID") ||
+                    json_token_eq(e->json.text, key, "Channel") ||
+                    json_token_eq(e->json.text, key, "EventTime");
         for (size_t i = 0; i < MM_ARRAY_LEN(renamed) && !skip; i++)
-            skip = json_token_eq(e->doc, key, renamed[i].from);
+            skip = json_token_eq(e->json.text, key, renamed[i].from);
         if (skip)
             continue;
-        struct slice n = str_value(e, k);
+        struct slice n = json_doc_string(&e->json, k);
         add_dynamic(e, n, k + 1);
-        if (slice_eq(n, "EventType") && e->t[k + 1].type == JSON_STRING)
-            e->event_type = str_value(e, k + 1);
+        if (slice_eq(n, "EventType") && e->json.t[k + 1].type == JSON_STRING)
+            e->event_type = json_doc_string(&e->json, k + 1);
     }
     return MM_OK;
 }
@@ -543,12 +429,12 @@ static enum mm_status windows_parse(struct event *ev, const struct parse_context
     int n = json_parse(ev->message.p, ev->message.len, toks, WINDOWS_MAX_TOKENS, NULL);
     if (n <= 0 || toks[0].type != JSON_OBJECT)
         return MM_NO_MATCH;
-    struct winev e = { .ev = ev, .doc = ev->message.p, .t = toks };
+    struct winev e = { .json = { .ev = ev, .text = ev->message.p, .t = toks } };
     enum mm_status st;
     uint32_t v;
-    if ((v = root_get(&e, "Event")) && e.t[v].type == JSON_OBJECT)
+    if ((v = json_doc_root_get(&e.json, "Event")) && e.json.t[v].type == JSON_OBJECT)
         st = parse_evtx(&e, v, ctx);
-    else if ((v = root_get(&e, "winlog")) && e.t[v].type == JSON_OBJECT)
+    else if ((v = json_doc_root_get(&e.json, "winlog")) && e.json.t[v].type == JSON_OBJECT)
         st = parse_winlogbeat(&e, v, ctx);
     else
         st = parse_nxlog(&e, ctx);
