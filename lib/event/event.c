@@ -98,15 +98,23 @@ void event_add_bool(struct event *ev, const char *name, bool value)
 
 /* Keys event_to_json writes itself; a field from the input with one of these names would make a
  * duplicate key, so it is renamed "field.<name>". */
-static const char *const reserved_keys[] = {
-    "@timestamp", "receive_time", "listener", "peer", "truncated", "parser", "logsource", "syslog",
-    "facility", "severity", "host", "program", "pid", "msgid", "message", "raw", "fields_dropped",
+#define RESERVED(k) { k, sizeof(k) - 1 }
+static const struct {
+    const char *name;
+    size_t len;
+} reserved_keys[] = {
+    RESERVED("@timestamp"), RESERVED("receive_time"), RESERVED("listener"), RESERVED("peer"),
+    RESERVED("truncated"), RESERVED("parser"), RESERVED("logsource"), RESERVED("syslog"),
+    RESERVED("facility"), RESERVED("severity"), RESERVED("host"), RESERVED("program"),
+    RESERVED("pid"), RESERVED("msgid"), RESERVED("message"), RESERVED("raw"),
+    RESERVED("fields_dropped"),
 };
 
 bool event_name_reserved(const char *name, size_t len)
 {
+    /* called for every dynamic field (FortiGate, JSON, Windows): lengths are compared first */
     for (size_t i = 0; i < MM_ARRAY_LEN(reserved_keys); i++)
-        if (strlen(reserved_keys[i]) == len && !memcmp(reserved_keys[i], name, len))
+        if (reserved_keys[i].len == len && !memcmp(reserved_keys[i].name, name, len))
             return true;
     return false;
 }
@@ -292,53 +300,148 @@ const char *event_ecs_name(const char *sigma_name)
     return NULL;
 }
 
-static enum mm_status put_key(struct buf *out, const char *key)
+static enum mm_status put_key(struct buf *out, const char *key, size_t len)
 {
+    /* the usual key is a short plain ASCII name: written in one piece */
+    if (len <= 64 && ((!out->max && out->cap && len + 4 < out->cap - out->len) ||
+                      buf_reserve(out, len + 4) == MM_OK)) {
+        size_t i = 0;
+        while (i < len && (unsigned char)key[i] >= 0x20 && (unsigned char)key[i] < 0x80 &&
+               key[i] != '"' && key[i] != '\\')
+            i++;
+        if (i == len) {
+            char *d = out->data + out->len;
+            d[0] = ',';
+            d[1] = '"';
+            memcpy(d + 2, key, len);
+            d[len + 2] = '"';
+            d[len + 3] = ':';
+            out->len += len + 4;
+            out->data[out->len] = '\0';
+            return MM_OK;
+        }
+    }
     enum mm_status st = buf_append_char(out, ',');
     if (st == MM_OK)
-        st = json_write_string(out, key, strlen(key));
+        st = json_write_string(out, key, len);
     if (st == MM_OK)
         st = buf_append_char(out, ':');
     return st;
 }
 
-static enum mm_status put_str(struct buf *out, const char *key, const char *p, size_t len)
+/* ,"key": for a key known to need no escaping (a literal) */
+#define PUT_LITERAL_KEY(out, key) buf_append(out, ",\"" key "\":", sizeof(key) + 3)
+
+static enum mm_status put_str(struct buf *out, const char *key, size_t key_len, const char *p, size_t len)
 {
-    enum mm_status st = put_key(out, key);
+    enum mm_status st = put_key(out, key, key_len);
     return st == MM_OK ? json_write_string(out, p, len) : st;
 }
 
-static enum mm_status put_time(struct buf *out, const char *key, int64_t ns)
+static char *put_2(char *d, int v)
 {
-    char t[40];
-    size_t n = mm_time_format(ns, MM_TIME_MICRO, t, sizeof t);
-    return put_str(out, key, t, n);
+    d[0] = (char)('0' + v / 10);
+    d[1] = (char)('0' + v % 10);
+    return d + 2;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.ffffffZ", what mm_time_format(MM_TIME_MICRO) writes, without snprintf
+ * (two of them per event were the output's largest cost); other years go through it. */
+static size_t time_micro(int64_t ns, char out[40])
+{
+    int64_t secs = ns / MM_NS_PER_SEC, frac = ns % MM_NS_PER_SEC;
+    if (frac < 0) {
+        frac += MM_NS_PER_SEC;
+        secs--;
+    }
+    /* consecutive events share their seconds (the receive time, a device's burst): the date and
+     * time part of the last two seconds seen is kept */
+    static _Thread_local int64_t cached_secs[2] = { INT64_MIN, INT64_MIN };
+    static _Thread_local char cached[2][20];
+    static _Thread_local unsigned next_slot;
+    char *p;
+    if (secs == cached_secs[0] || secs == cached_secs[1]) {
+        memcpy(out, cached[secs == cached_secs[0] ? 0 : 1], 19);
+        p = out + 19;
+        goto fraction;
+    }
+    int y, mo, d, h, mi, s;
+    mm_civil_from_seconds(secs, &y, &mo, &d, &h, &mi, &s);
+    if (y < 0 || y > 9999)
+        return mm_time_format(ns, MM_TIME_MICRO, out, 40);
+    p = put_2(out, y / 100);
+    p = put_2(p, y % 100);
+    *p++ = '-';
+    p = put_2(p, mo);
+    *p++ = '-';
+    p = put_2(p, d);
+    *p++ = 'T';
+    p = put_2(p, h);
+    *p++ = ':';
+    p = put_2(p, mi);
+    *p++ = ':';
+    p = put_2(p, s);
+    memcpy(cached[next_slot], out, 19);
+    cached_secs[next_slot] = secs;
+    next_slot ^= 1;
+fraction:
+    *p++ = '.';
+    int us = (int)(frac / 1000);
+    for (int i = 5; i >= 0; i--, us /= 10)
+        p[i] = (char)('0' + us % 10);
+    p += 6;
+    *p++ = 'Z';
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+static enum mm_status put_int(struct buf *out, int v)
+{
+    char tmp[16], *e = tmp + sizeof tmp, *p = e;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return buf_append(out, p, (size_t)(e - p));
 }
 
 enum mm_status event_to_json(const struct event *ev, struct buf *out, unsigned flags)
 {
-    enum mm_status st = buf_append_char(out, '{');
+    /* most events fit in this; one reservation saves the appends below from growing the buffer */
+    enum mm_status st = buf_reserve(out, 1024 + 2 * ev->raw_len);
+    if (st == MM_ERR_TOO_LARGE)
+        st = MM_OK; /* a limited buffer: the appends check it one by one */
+    if (st == MM_OK)
+        st = buf_append_char(out, '{');
     if (st != MM_OK)
         return st;
     /* the first key has no leading comma: write it by hand */
-    char t[40];
-    size_t tn = mm_time_format(ev->time_ns ? ev->time_ns : ev->receive_ns, MM_TIME_MICRO, t, sizeof t);
-    buf_append_str(out, "\"@timestamp\":");
-    st = json_write_string(out, t, tn);
-    if (st == MM_OK && ev->receive_ns)
-        st = put_time(out, "receive_time", ev->receive_ns);
+    /* the times are plain ASCII: written with their key and quotes, no escaping pass */
+    char t[64];
+    memcpy(t, "\"@timestamp\":\"", 14);
+    size_t tn = time_micro(ev->time_ns ? ev->time_ns : ev->receive_ns, t + 14);
+    t[14 + tn] = '"';
+    st = buf_append(out, t, 15 + tn);
+    if (st == MM_OK && ev->receive_ns) {
+        memcpy(t, ",\"receive_time\":\"", 17);
+        tn = time_micro(ev->receive_ns, t + 17);
+        t[17 + tn] = '"';
+        st = buf_append(out, t, 18 + tn);
+    }
     if (st == MM_OK && ev->listener)
-        st = put_str(out, "listener", ev->listener, strlen(ev->listener));
+        st = put_str(out, "listener", 8, ev->listener, strlen(ev->listener));
     if (st == MM_OK && ev->peer)
-        st = put_str(out, "peer", ev->peer, strlen(ev->peer));
+        st = put_str(out, "peer", 4, ev->peer, strlen(ev->peer));
     if (st == MM_OK && ev->truncated)
         st = buf_append_str(out, ",\"truncated\":true");
     if (st == MM_OK && ev->parser)
-        st = put_str(out, "parser", ev->parser, strlen(ev->parser));
+        st = put_str(out, "parser", 6, ev->parser, strlen(ev->parser));
     if (st == MM_OK && (ev->logsource.product || ev->logsource.category || ev->logsource.service)) {
         st = buf_append_str(out, ",\"logsource\":{");
         bool first = true;
-        const char *names[] = { "product", "category", "service" };
+        static const char *const names[] = { "\"product\":", "\"category\":", "\"service\":" };
         const char *vals[] = { ev->logsource.product, ev->logsource.category, ev->logsource.service };
         for (int i = 0; i < 3 && st == MM_OK; i++) {
             if (!vals[i])
@@ -346,33 +449,44 @@ enum mm_status event_to_json(const struct event *ev, struct buf *out, unsigned f
             if (!first)
                 buf_append_char(out, ',');
             first = false;
-            buf_printf(out, "\"%s\":", names[i]);
+            buf_append_str(out, names[i]);
             st = json_write_string(out, vals[i], strlen(vals[i]));
         }
         if (st == MM_OK)
             st = buf_append_char(out, '}');
     }
     if (st == MM_OK && ev->syslog != SYSLOG_NONE)
-        st = buf_printf(out, ",\"syslog\":\"%s\"", ev->syslog == SYSLOG_RFC5424 ? "rfc5424" : "rfc3164");
-    if (st == MM_OK && ev->facility >= 0)
-        st = buf_printf(out, ",\"facility\":%d,\"severity\":%d", ev->facility, ev->severity);
+        st = ev->syslog == SYSLOG_RFC5424 ? buf_append_str(out, ",\"syslog\":\"rfc5424\"")
+                                          : buf_append_str(out, ",\"syslog\":\"rfc3164\"");
+    if (st == MM_OK && ev->facility >= 0) {
+        st = PUT_LITERAL_KEY(out, "facility");
+        if (st == MM_OK)
+            st = put_int(out, ev->facility);
+        if (st == MM_OK)
+            st = PUT_LITERAL_KEY(out, "severity");
+        if (st == MM_OK)
+            st = put_int(out, ev->severity);
+    }
     if (st == MM_OK && ev->host.len)
-        st = put_str(out, "host", ev->host.p, ev->host.len);
+        st = put_str(out, "host", 4, ev->host.p, ev->host.len);
     if (st == MM_OK && ev->program.len)
-        st = put_str(out, "program", ev->program.p, ev->program.len);
+        st = put_str(out, "program", 7, ev->program.p, ev->program.len);
     if (st == MM_OK && ev->pid.len)
-        st = put_str(out, "pid", ev->pid.p, ev->pid.len);
+        st = put_str(out, "pid", 3, ev->pid.p, ev->pid.len);
     if (st == MM_OK && ev->msgid.len)
-        st = put_str(out, "msgid", ev->msgid.p, ev->msgid.len);
+        st = put_str(out, "msgid", 5, ev->msgid.p, ev->msgid.len);
     for (unsigned i = 0; i < ev->nfields && st == MM_OK; i++) {
         const struct event_field *f = &ev->fields[i];
         const char *name = f->name;
+        size_t name_len = f->name_len;
         if (flags & EVENT_JSON_ECS) {
             const char *ecs = event_ecs_name(name);
-            if (ecs)
+            if (ecs) {
                 name = ecs;
+                name_len = strlen(ecs);
+            }
         }
-        st = put_key(out, name);
+        st = put_key(out, name, name_len);
         if (st != MM_OK)
             break;
         if (f->type == FIELD_STR)
@@ -383,9 +497,9 @@ enum mm_status event_to_json(const struct event *ev, struct buf *out, unsigned f
     if (st == MM_OK && ev->fields_dropped)
         st = buf_printf(out, ",\"fields_dropped\":%u", ev->fields_dropped);
     if (st == MM_OK && ev->message.p)
-        st = put_str(out, "message", ev->message.p, ev->message.len);
+        st = put_str(out, "message", 7, ev->message.p, ev->message.len);
     if (st == MM_OK && (flags & EVENT_JSON_RAW) && ev->raw)
-        st = put_str(out, "raw", ev->raw, ev->raw_len);
+        st = put_str(out, "raw", 3, ev->raw, ev->raw_len);
     if (st == MM_OK)
         st = buf_append_char(out, '}');
     return st;

@@ -5,6 +5,10 @@
 #include "base/alloc.h"
 #include "json.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct json_parser {
     const char *p;
     size_t len, pos;
@@ -316,7 +320,8 @@ static inline bool plain_byte(unsigned char c)
     return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
 }
 
-enum mm_status json_write_string(struct buf *out, const char *p, size_t len)
+/* The general path: append piece by piece, each append checking the buffer's limit. */
+static enum mm_status write_string_checked(struct buf *out, const char *p, size_t len)
 {
     enum mm_status st = buf_reserve(out, mm_size_add(len, 2));
     if (st != MM_OK)
@@ -358,4 +363,94 @@ enum mm_status json_write_string(struct buf *out, const char *p, size_t len)
     if (st == MM_OK)
         st = buf_append_char(out, '"');
     return st;
+}
+
+/* The usual path, the output stage's hottest loop: room for the worst case (every byte written
+ * as \u00XX) is reserved once, then bytes are written straight into the buffer. The result is
+ * byte for byte what write_string_checked produces; a buffer whose limit does not leave room for
+ * the worst case takes that path instead. */
+enum mm_status json_write_string(struct buf *out, const char *p, size_t len)
+{
+    if (len > (SIZE_MAX - 8) / 6)
+        return write_string_checked(out, p, len);
+    /* room already there (the usual case: the batch buffer is reused): no call */
+    bool room = !out->max && out->cap && len * 6 + 2 < out->cap - out->len;
+    if (!room && buf_reserve(out, len * 6 + 2) != MM_OK)
+        return write_string_checked(out, p, len);
+    static const char hex[] = "0123456789abcdef";
+    char *d = out->data + out->len;
+    const unsigned char *q = (const unsigned char *)p, *end = q + len;
+    *d++ = '"';
+    while (q < end) {
+#ifdef __SSE2__
+        /* sixteen at a time: a signed compare below 0x20 also catches every byte >= 0x80 */
+        while (end - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+            if (_mm_movemask_epi8(bad))
+                break;
+            _mm_storeu_si128((__m128i *)(void *)d, v);
+            d += 16;
+            q += 16;
+        }
+#endif
+        /* eight plain ASCII bytes at a time: no byte >= 0x80, < 0x20, '"' or '\\' */
+        while (end - q >= 8) {
+            uint64_t v;
+            memcpy(&v, q, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+            /* classic "has a byte below n" / "has a zero byte" tests; a false alarm only sends a
+             * byte through the exact path below */
+            uint64_t special = (((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+                                ((bslash - ones) & ~bslash) | v) & high;
+            if (special)
+                break;
+            memcpy(d, q, 8);
+            d += 8;
+            q += 8;
+        }
+        if (q >= end)
+            break;
+        unsigned char c = *q;
+        if (plain_byte(c)) {
+            *d++ = (char)c;
+            q++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+            if (n && (size_t)(end - q) >= n && mm_utf8_valid((const char *)q, n)) {
+                memcpy(d, q, n);
+                d += n;
+                q += n;
+            } else {
+                memcpy(d, "\xEF\xBF\xBD", 3);
+                d += 3;
+                q++;
+            }
+            continue;
+        }
+        *d++ = '\\';
+        switch (c) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\t': *d++ = 't'; break;
+        default:
+            memcpy(d, "u00", 3);
+            d[3] = hex[c >> 4];
+            d[4] = hex[c & 15];
+            d += 5;
+            break;
+        }
+        q++;
+    }
+    *d++ = '"';
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = '\0';
+    return MM_OK;
 }

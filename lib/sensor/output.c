@@ -13,8 +13,13 @@
 struct batch {
     struct batch *next;
     char *data;
-    size_t len;
+    size_t len, cap;
 };
+
+/* Written batches' buffers are kept for the next batches: a fresh buffer for every batch meant
+ * growing it by doubling and first-touch page faults on every page (glibc gives these sizes
+ * mmap'd memory back to the system), together a large share of the output's cost. */
+#define OUTPUT_SPARES 8
 
 struct output {
     char *path; /* NULL: discard */
@@ -27,6 +32,8 @@ struct output {
     pthread_cond_t not_empty, not_full;
     pthread_t thread;
     struct output_stats stats;
+    struct batch *spares; /* written batches whose buffers wait for reuse */
+    unsigned nspares;
     unsigned nwaiting;      /* submitters waiting for room now */
     int64_t wait_start_sum; /* sum of their start times, to report waits still in progress */
 };
@@ -90,6 +97,7 @@ static void *writer_main(void *arg)
         }
         size_t freed = 0;
         uint64_t n = 0;
+        struct batch *done = NULL;
         while (list) {
             struct batch *b = list;
             list = b->next;
@@ -97,10 +105,22 @@ static void *writer_main(void *arg)
                 write_all(o, b->data, b->len);
             freed += b->len;
             n++;
-            mm_free(b->data);
-            mm_free(b);
+            b->next = done;
+            done = b;
         }
         pthread_mutex_lock(&o->lock);
+        while (done) {
+            struct batch *b = done;
+            done = b->next;
+            if (o->nspares < OUTPUT_SPARES && b->cap) {
+                b->next = o->spares;
+                o->spares = b;
+                o->nspares++;
+            } else {
+                mm_free(b->data);
+                mm_free(b);
+            }
+        }
         o->queued -= freed;
         if (o->path)
             o->stats.bytes_written += freed;
@@ -143,10 +163,27 @@ void output_submit(struct output *o, struct buf *b)
 {
     if (b->len == 0)
         return;
-    struct batch *bt = mm_malloc(sizeof *bt);
-    bt->next = NULL;
-    bt->data = buf_detach(b, &bt->len);
+    size_t len = b->len, cap = b->cap;
+    char *data = buf_detach(b, NULL);
     pthread_mutex_lock(&o->lock);
+    struct batch *bt = o->spares;
+    if (bt) {
+        /* the submitter's next batch goes into a written batch's buffer */
+        o->spares = bt->next;
+        o->nspares--;
+        b->data = bt->data;
+        b->cap = bt->cap;
+        b->len = 0;
+        b->data[0] = '\0';
+    } else {
+        pthread_mutex_unlock(&o->lock);
+        bt = mm_malloc(sizeof *bt);
+        pthread_mutex_lock(&o->lock);
+    }
+    bt->next = NULL;
+    bt->data = data;
+    bt->len = len;
+    bt->cap = cap;
     if (o->queued + bt->len > o->max_bytes && o->queued > 0) {
         int64_t t0 = mm_mono_ns();
         o->nwaiting++;
@@ -194,6 +231,12 @@ void output_close(struct output *o)
     pthread_cond_signal(&o->not_empty);
     pthread_mutex_unlock(&o->lock);
     pthread_join(o->thread, NULL);
+    while (o->spares) {
+        struct batch *b = o->spares;
+        o->spares = b->next;
+        mm_free(b->data);
+        mm_free(b);
+    }
     if (o->fd > 2) {
         if (fsync(o->fd) < 0 && errno != EINVAL)
             mm_log_error("output", "cannot sync '%s': %s", o->path, mm_strerror(errno));

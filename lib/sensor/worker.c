@@ -199,8 +199,9 @@ struct handoff {
     struct sockaddr_storage ss;
 };
 
-/* Take an accepted connection into this worker's loop. counted: w->load already includes it
- * (it was handed over). */
+/* Take an accepted connection into this worker's loop. It is already counted in l->conns_open
+ * (when accepted, so max_connections holds while connections are handed over); counted: w->load
+ * already includes it (it was handed over). */
 static void conn_adopt(struct worker *w, struct listener_rt *l, int fd,
                        const struct sockaddr_storage *ss, bool counted)
 {
@@ -237,7 +238,6 @@ static void conn_adopt(struct worker *w, struct listener_rt *l, int fd,
     w->nconns++;
     if (!counted)
         atomic_fetch_add_explicit(&w->load, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&l->conns_accepted, 1, memory_order_relaxed);
     mm_log_debug("sensor", "connection from %s on listener '%s' (worker %d)", peer, l->cfg.name, w->id);
     return;
@@ -247,6 +247,7 @@ fail:
     close(fd);
     framer_release(&c->fr);
     mm_free(c);
+    atomic_fetch_sub_explicit(&l->conns_open, 1, memory_order_relaxed);
     if (counted)
         atomic_fetch_sub_explicit(&w->load, 1, memory_order_relaxed);
 }
@@ -355,6 +356,7 @@ static void accept_all(struct worker *w, struct wsock *ws)
             close(fd);
             continue;
         }
+        atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
         struct worker *t = least_loaded(w);
         if (t != w && handoff_push(t, fd, l, &ss))
             continue;
@@ -633,6 +635,7 @@ void worker_release(struct worker *w)
     for (struct handoff *h = w->inbox, *next; h; h = next) {
         next = h->next;
         close(h->fd);
+        atomic_fetch_sub_explicit(&h->l->conns_open, 1, memory_order_relaxed);
         mm_free(h);
     }
     w->inbox = NULL;
