@@ -25,6 +25,9 @@ static inline struct slice slice_cstr(const char *s)
 
 static inline bool slice_eq(struct slice a, const char *lit)
 {
+    /* the first byte settles most comparisons in the parsers' key tables without a strlen */
+    if (a.len == 0 || a.p[0] != lit[0])
+        return a.len == 0 && lit[0] == '\0';
     size_t n = strlen(lit);
     return a.len == n && memcmp(a.p, lit, n) == 0;
 }

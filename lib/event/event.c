@@ -48,9 +48,10 @@ static void add_field(struct event *ev, const char *name, size_t name_len, const
         .type = (uint8_t)type };
 }
 
-void event_add(struct event *ev, const char *name, const char *value, size_t len)
+void event_add_field(struct event *ev, const char *name, size_t name_len, const char *value,
+                     size_t len, enum field_type type)
 {
-    add_field(ev, name, strlen(name), value, len, FIELD_STR);
+    add_field(ev, name, name_len, value, len, type);
 }
 
 void event_add_copy(struct event *ev, const char *name, const char *value, size_t len)

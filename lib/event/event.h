@@ -72,9 +72,16 @@ void event_release(struct event *ev);
 /* Clear for the next message, keeping allocations. */
 void event_reset(struct event *ev);
 
+/* Add a field with a name of known length that lives as long as the event. */
+void event_add_field(struct event *ev, const char *name, size_t name_len, const char *value,
+                     size_t len, enum field_type type);
 /* Add a field whose value lives at least as long as the event (usually a slice of ev->raw).
- * name must be a static string. Fields beyond EVENT_MAX_FIELDS are counted and dropped. */
-void event_add(struct event *ev, const char *name, const char *value, size_t len);
+ * name must be a static string. Fields beyond EVENT_MAX_FIELDS are counted and dropped.
+ * (Inline so that the length of a literal name is computed at compile time.) */
+static inline void event_add(struct event *ev, const char *name, const char *value, size_t len)
+{
+    event_add_field(ev, name, strlen(name), value, len, FIELD_STR);
+}
 static inline void event_add_slice(struct event *ev, const char *name, struct slice v)
 {
     event_add(ev, name, v.p, v.len);

@@ -37,6 +37,7 @@ struct listener_rt {
     _Atomic(struct parse_options *) popts; /* swapped on reload */
     _Atomic(SSL_CTX *) ssl_ctx;            /* swapped on reload */
     bool retired;
+    bool utf8; /* charset is UTF-8: nothing to convert */
     /* counters, added per read batch */
     _Atomic uint64_t received, bytes, parsed, truncated, udp_drops;
     _Atomic uint64_t conns_open, conns_accepted, conns_refused, tls_failures;

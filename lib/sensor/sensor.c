@@ -137,7 +137,7 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
     struct event *ev = &w->ev;
     event_reset(ev);
     const char *received = msg;
-    struct charset_conv *conv = worker_charset(w, l->cfg.charset);
+    struct charset_conv *conv = l->utf8 ? NULL : worker_charset(w, l->cfg.charset);
     if (conv && charset_to_utf8(conv, msg, len, &w->converted)) {
         msg = w->converted.data; /* parsers and output see UTF-8; the bytes counted stay the received ones */
         ev->raw_len = w->converted.len;
@@ -259,6 +259,7 @@ static struct listener_rt *listener_create(const struct listener_config *lc, boo
         atomic_store(&l->ssl_ctx, ctx);
     }
     atomic_store(&l->popts, make_popts(lc));
+    l->utf8 = !strcasecmp(lc->charset, "utf-8") || !strcasecmp(lc->charset, "utf8");
     return l;
 fail:
     mm_error_wrap(err, MM_ERR_INVALID, "listener '%s'", lc->name);
