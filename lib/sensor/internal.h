@@ -41,6 +41,7 @@ struct listener_rt {
     /* counters, added per read batch */
     _Atomic uint64_t received, bytes, parsed, truncated, udp_drops;
     _Atomic uint64_t conns_open, conns_accepted, conns_refused, tls_failures;
+    _Atomic uint64_t framing_errors; /* octet-framing: frames without a valid count, skipped to LF */
 };
 
 struct worker;

@@ -109,6 +109,8 @@ void sensor_status_json(struct sensor *s, struct buf *b)
                        CTR_GET(l->conns_open), CTR_GET(l->conns_accepted), CTR_GET(l->conns_refused));
         if (l->cfg.type == LISTEN_TLS)
             buf_printf(b, ",\"tls_failures\":%" PRIu64, CTR_GET(l->tls_failures));
+        if (l->cfg.type == LISTEN_TCP || l->cfg.type == LISTEN_TLS)
+            buf_printf(b, ",\"framing_errors\":%" PRIu64, CTR_GET(l->framing_errors));
         buf_append_char(b, '}');
     }
     pthread_mutex_unlock(&s->lock);

@@ -19,7 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define REFUSE_LOG_INTERVAL (10 * MM_NS_PER_SEC)
+#define REFUSE_LOG_INTERVAL   (10 * MM_NS_PER_SEC)
+#define TLS_HANDSHAKE_TIMEOUT (10 * MM_NS_PER_SEC)
 
 enum poll_kind { POLL_WAKE = 1, POLL_TCP_LISTEN, POLL_UDP, POLL_CONN };
 
@@ -45,6 +46,8 @@ struct conn {
     struct listener_rt *l;
     struct framer fr;
     int64_t last_active;
+    int64_t accepted_ns;   /* the TLS handshake must finish within TLS_HANDSHAKE_TIMEOUT of this */
+    uint64_t bad_reported; /* framing errors already added to the listener's counter */
     struct conn *prev, *next;
     char peer[64];
     char peer_host[48];
@@ -74,6 +77,12 @@ static void on_frame(void *arg, const char *msg, size_t len, bool truncated)
 
 static void add_listener_counts(struct listener_rt *l, const struct frame_ctx *fc)
 {
+    struct conn *c = fc->c;
+    if (c && c->fr.bad_counts != c->bad_reported) {
+        atomic_fetch_add_explicit(&l->framing_errors, c->fr.bad_counts - c->bad_reported,
+                                  memory_order_relaxed);
+        c->bad_reported = c->fr.bad_counts;
+    }
     if (!fc->received)
         return;
     atomic_fetch_add_explicit(&l->received, fc->received, memory_order_relaxed);
@@ -211,7 +220,7 @@ static void conn_adopt(struct worker *w, struct listener_rt *l, int fd,
     c->pk.kind = POLL_CONN;
     c->fd = fd;
     c->l = l;
-    c->last_active = w->now_ns;
+    c->last_active = c->accepted_ns = w->now_ns;
     memcpy(c->peer, peer, sizeof c->peer);
     net_addr_format_host((const struct sockaddr *)ss, c->peer_host, sizeof c->peer_host);
     framer_init(&c->fr, l->cfg.type == LISTEN_JSON ? FRAMING_LF : (enum framing_mode)l->cfg.framing,
@@ -337,7 +346,10 @@ static void accept_all(struct worker *w, struct wsock *ws)
                             mm_strerror(errno));
             return;
         }
-        if ((int64_t)CTR_GET(l->conns_open) >= l->cfg.max_connections) {
+        /* count first, then check: two workers accepting at once cannot both take the last slot */
+        uint64_t open_now = atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
+        if ((int64_t)open_now >= l->cfg.max_connections) {
+            atomic_fetch_sub_explicit(&l->conns_open, 1, memory_order_relaxed);
             /* a flood of connections must not become a flood of log lines: one per interval */
             static _Thread_local int64_t last_log;
             static _Thread_local uint64_t unlogged;
@@ -356,7 +368,6 @@ static void accept_all(struct worker *w, struct wsock *ws)
             close(fd);
             continue;
         }
-        atomic_fetch_add_explicit(&l->conns_open, 1, memory_order_relaxed);
         struct worker *t = least_loaded(w);
         if (t != w && handoff_push(t, fd, l, &ss))
             continue;
@@ -511,6 +522,14 @@ static void close_idle(struct worker *w)
     for (struct conn *c = w->conns, *next; c; c = next) {
         next = c->next;
         int64_t idle = c->l->cfg.idle_timeout;
+        if (c->ssl && c->handshaking && w->now_ns - c->accepted_ns > TLS_HANDSHAKE_TIMEOUT) {
+            /* a client that connects and never completes the handshake holds a slot for ever */
+            atomic_fetch_add_explicit(&c->l->tls_failures, 1, memory_order_relaxed);
+            mm_log_warn("sensor", "TLS handshake with %s on listener '%s' timed out", c->peer,
+                        c->l->cfg.name);
+            conn_close(w, c);
+            continue;
+        }
         if (idle > 0 && w->now_ns - c->last_active > idle) {
             mm_log_info("sensor", "closing idle connection from %s on '%s'", c->peer,
                         c->l->cfg.name);

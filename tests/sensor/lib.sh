@@ -59,6 +59,15 @@ wait_for() {
     return 1
 }
 
+# the same with 20 s: for things the sensor does on its own timers
+wait_for_long() {
+    for _ in $(seq 1 400); do
+        [ "$(stat_field "$1")" = "$2" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 finish() {
     if [ "$failures" -ne 0 ]; then
         echo "--- sensor log"; tail -n 30 "$T/sensor.log"

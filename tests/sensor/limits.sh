@@ -13,6 +13,10 @@ max_connections = 300
 [listener udp]
 type = udp
 address = 127.0.0.1:$PORT
+[listener octet]
+type = tcp
+address = 127.0.0.1:$((PORT + 1))
+framing = octet
 CFG
 } > "$T/sensor.conf"
 start_sensor "$T/sensor.conf" || exit 1
@@ -24,7 +28,10 @@ long=$(head -c 100000 /dev/zero | tr '\0' 'A')
   printf '3000 <13>Nov 23 15:30:00 h1 app: %s' "$(head -c 2972 /dev/zero | tr '\0' 'B')"
   printf '<13>Nov 23 15:30:00 h1 app: after long frame\n'; } | nc -q1 127.0.0.1 $PORT
 printf '<13>Nov 23 15:30:00 h2 app: %s' "$(head -c 5000 /dev/zero | tr '\0' 'C')" | nc -u -w1 127.0.0.1 $PORT
-check "5 TCP + 1 UDP messages" wait_for .received 6
+# octet framing forced: a frame without a count is skipped up to its LF, and counted
+printf '12 <13>h app: x\nno count here\n12 <13>h app: y\n' | nc -q1 127.0.0.1 $((PORT + 1))
+check "5 TCP + 1 UDP + 2 octet messages" wait_for .received 8
+eq "skipped frame counted" 1 "$(stat_field '.listeners[] | select(.name=="octet") | .framing_errors')"
 eq "three truncated" 3 "$(stat_field .truncated)"
 
 # 250 concurrent senders, each one message, all served
@@ -34,7 +41,7 @@ for i in $(seq 1 250); do
     pids+=($!)
 done
 wait "${pids[@]}"
-check "250 concurrent senders served" wait_for .received 256
+check "250 concurrent senders served" wait_for .received 258
 # more idle connections than allowed: the excess is refused and counted
 # (the holder keeps its connections until its stdin closes)
 exec {hold}> >("$SENDLOG" --to 127.0.0.1:$PORT --idle 320 > "$T/idle.out" 2>&1)

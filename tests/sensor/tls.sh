@@ -57,6 +57,12 @@ printf '<13>Nov 23 15:30:00 h app: not tls\n' | nc -q1 127.0.0.1 $((PORT + 1)) >
 check "three refused handshakes counted" wait_for '.listeners[] | select(.name=="mtls") | .tls_failures' 3
 eq "nothing from refused senders" 500 "$(stat_field '.listeners[] | select(.name=="mtls") | .received')"
 check "refusal logged with the peer" grep -q "TLS handshake with 127.0.0.1:.* on listener 'mtls' failed" "$T/sensor.log"
+# a client that connects and never starts the handshake is cut off after 10 s
+exec {silent}<> /dev/tcp/127.0.0.1/$((PORT + 1))
+check "silent client counted as a handshake failure" wait_for_long \
+    '.listeners[] | select(.name=="mtls") | .tls_failures' 4
+check "timeout logged" grep -q "TLS handshake with 127.0.0.1:.* on listener 'mtls' timed out" "$T/sensor.log"
+exec {silent}>&-
 check "listener still serves after refusals" \
     "$SENDLOG" -q --tls --ca "$pki/ca.crt" --cert "$pki/client.crt" --key "$pki/client.key" \
     --to 127.0.0.1:$((PORT + 1)) "$T/lines"
