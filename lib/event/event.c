@@ -483,6 +483,13 @@ enum mm_status event_to_json(const struct event *ev, struct buf *out, unsigned f
         if (flags & EVENT_JSON_ECS) {
             const char *ecs = event_ecs_name(name);
             if (ecs) {
+                /* several Sigma names share one ECS name (User and username are user.name):
+                 * the first one wins, so the object has no duplicate keys */
+                bool seen = false;
+                for (unsigned k = 0; k < i && !seen; k++)
+                    seen = event_ecs_name(ev->fields[k].name) == ecs;
+                if (seen)
+                    continue;
                 name = ecs;
                 name_len = strlen(ecs);
             }

@@ -473,6 +473,28 @@ static void test_event(void)
     event_release(&ev);
 }
 
+/* --ecs: two Sigma names with one ECS name give one key, the first field's value */
+static void test_ecs_unique(void)
+{
+    struct event ev;
+    struct buf out;
+    event_init(&ev);
+    buf_init(&out, BUF_NO_MAX);
+    ev.receive_ns = 1;
+    event_add(&ev, "User", "alice", 5);
+    event_add(&ev, "username", "bob", 3);
+    event_add(&ev, "src_ip", "192.0.2.1", 9);
+    CHECK(event_to_json(&ev, &out, EVENT_JSON_ECS) == MM_OK);
+    CHECK(strstr(out.data, "\"user.name\":\"alice\"") != NULL);
+    CHECK(strstr(out.data, "bob") == NULL);
+    CHECK(strstr(out.data, "\"source.ip\":\"192.0.2.1\"") != NULL);
+    buf_reset(&out);
+    CHECK(event_to_json(&ev, &out, 0) == MM_OK);
+    CHECK(strstr(out.data, "\"username\":\"bob\"") != NULL);
+    buf_release(&out);
+    event_release(&ev);
+}
+
 int main(void)
 {
     test_tokens();
@@ -480,5 +502,6 @@ int main(void)
     test_unescape();
     test_write_string();
     test_event();
+    test_ecs_unique();
     return UNIT_DONE();
 }
