@@ -142,6 +142,7 @@ static bool endpoint(struct slice t, bool with_if, struct slice *ifname, struct 
         *port = slice_make(slash + 1, t.len - ip->len - 1);
     } else {
         *ip = t;
+        *port = slice_make(NULL, 0); /* callers may pass an uninitialised slice */
     }
     return ip->len > 0;
 }

@@ -34,7 +34,7 @@ for repro in fuzz/regressions/*.bin; do
         continue
     fi
     if out=$(UBSAN_OPTIONS=print_stacktrace=1 "$bin" -timeout=5 -rss_limit_mb=2048 "$repro" 2>&1); then
-        echo "PASS $repro (fixed: move it into fuzz/corpus/)"
+        echo "PASS $repro (regression)"
     else
         echo "FAIL $repro"
         grep -E 'check failed|SUMMARY' <<<"$out" | head -n 3 | cut -c 1-300 | sed 's/^/    /'
