@@ -39,7 +39,7 @@ lines_to_corpus() {
     local dir=$1 prefix=$2 max=$3
     shift 3
     [ $# -gt 0 ] || return 0
-    awk -v d="$dir" -v p="$prefix" -v max="$max" \
+    LC_ALL=C awk -v d="$dir" -v p="$prefix" -v max="$max" \
         'length($0) > 0 && n < max { n++; f = sprintf("%s/%s%04d", d, p, n); printf "%s", $0 > f; close(f) }' "$@"
 }
 
