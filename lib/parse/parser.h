@@ -119,7 +119,7 @@ enum mm_status parse_clf_line(const char *p, size_t len, size_t max_tokens, stru
 /* Add "action" and, unless outcome is NULL, "outcome" (both static strings). */
 void parse_add_action(struct event *ev, const char *action, const char *outcome);
 
-/* Add v under name unless it is empty or "-" (the placeholder of access logs). */
+/* Add v under name unless it is empty or "-" (access logs write "-" for "no value"). */
 void parse_add_unless_dash(struct event *ev, const char *name, struct slice v);
 
 /* Add a lower-cased copy of v (in the event's arena) under name; counted as dropped when the

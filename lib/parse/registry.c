@@ -132,6 +132,35 @@ static enum mm_status run_generic(struct event *ev, const struct parse_context *
     return parser_generic.parse(ev, ctx);
 }
 
+/* What a parser may change in the event before it decides the line is not its format. */
+struct event_state {
+    unsigned nfields, fields_dropped;
+    int64_t time_ns;
+    bool time_has_year, time_has_zone;
+    struct slice host, message;
+};
+
+/* Run one parser; when it declines (MM_NO_MATCH), undo whatever it changed so the next parser, or
+ * the generic event, starts from the header alone. (Arena space it used is not reclaimed: it is
+ * bounded per event and freed with it.) */
+static bool try_parser(struct event *ev, const struct parser *p, const struct parse_context *ctx)
+{
+    struct event_state saved = { ev->nfields, ev->fields_dropped, ev->time_ns, ev->time_has_year,
+                                 ev->time_has_zone, ev->host, ev->message };
+    ev->parser = p->name;
+    if (p->parse(ev, ctx) == MM_OK)
+        return true;
+    ev->nfields = saved.nfields; /* syslog structured data stays */
+    ev->fields_dropped = saved.fields_dropped;
+    ev->time_ns = saved.time_ns;
+    ev->time_has_year = saved.time_has_year;
+    ev->time_has_zone = saved.time_has_zone;
+    ev->host = saved.host;
+    ev->message = saved.message;
+    ev->logsource = (struct logsource){ 0 };
+    return false;
+}
+
 enum mm_status parse_message(struct event *ev, const struct parse_options *opt)
 {
     pthread_once(&registry_once, registry_init);
@@ -148,25 +177,15 @@ enum mm_status parse_message(struct event *ev, const struct parse_options *opt)
     if (!chosen)
         chosen = parser_for_program(ev->program);
     if (chosen) {
-        unsigned keep = ev->nfields; /* syslog structured data stays */
-        ev->parser = chosen->name;
-        if (chosen->parse(ev, &opt->ctx) == MM_OK)
+        if (try_parser(ev, chosen, &opt->ctx))
             return MM_OK;
-        ev->nfields = keep;
-        ev->logsource = (struct logsource){ 0 };
         if (opt->forced)
             goto generic;
     }
     for (size_t i = 0; i < nprobe; i++) {
         const struct parser *p = by_probe[i];
-        if (p == chosen || !p->probe(ev->message.p, ev->message.len))
-            continue;
-        unsigned keep = ev->nfields;
-        ev->parser = p->name;
-        if (p->parse(ev, &opt->ctx) == MM_OK)
+        if (p != chosen && p->probe(ev->message.p, ev->message.len) && try_parser(ev, p, &opt->ctx))
             return MM_OK;
-        ev->nfields = keep;
-        ev->logsource = (struct logsource){ 0 };
     }
 generic:
     ev->parser = parser_generic.name;
