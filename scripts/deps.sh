@@ -2,7 +2,7 @@
 # Install the Debian packages a task needs, if any is missing. Safe to run repeatedly: it does
 # nothing when everything is present.
 #   scripts/deps.sh           build and `make check` (the default)
-#   scripts/deps.sh bench     also the peers the benchmarks compare against (rsyslog)
+#   scripts/deps.sh bench     also what the benchmarks use beyond the tests (perf)
 #   scripts/deps.sh capture   also the daemons whose real logs the parser fixtures were made from
 #                             (Squid, Postfix, slapd, FreeRADIUS, ClamAV), to regenerate them
 set -eu
@@ -13,10 +13,12 @@ packages=(
     clang libclang-rt-14-dev
     # tests: certificates, JSON checks, loopback clients, the Windows regression check
     openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd python3
+    # a real relay forwarding to the sensor (TCP octet-counted, TLS, UDP), and the benchmark peer
+    rsyslog rsyslog-openssl
 )
 for group in "$@"; do
     case $group in
-    bench) packages+=(rsyslog linux-perf) ;;
+    bench) packages+=(linux-perf) ;;
     capture) packages+=(squid postfix slapd ldap-utils freeradius freeradius-utils clamav clamav-daemon) ;;
     *) echo "scripts/deps.sh: unknown group '$group' (bench, capture)" >&2; exit 2 ;;
     esac

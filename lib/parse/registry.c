@@ -168,6 +168,13 @@ enum mm_status parse_message(struct event *ev, const struct parse_options *opt)
         ev->message = slice_make(ev->raw, ev->raw_len);
     else
         syslog_parse_header(ev, ev->raw, ev->raw_len, &opt->ctx.tz);
+    /* rsyslog forwards RFC 3164 messages in RFC 5424 with the legacy leading space kept
+     * ("... - -  Failed password ..."): parsers see the text without it (raw keeps it) */
+    if (ev->syslog != SYSLOG_NONE)
+        while (ev->message.len && ev->message.p[0] == ' ') {
+            ev->message.p++;
+            ev->message.len--;
+        }
     /* strip line endings the framing left in */
     while (ev->message.len && (ev->message.p[ev->message.len - 1] == '\n' ||
                                ev->message.p[ev->message.len - 1] == '\r'))
