@@ -36,6 +36,7 @@ struct output {
     unsigned nspares;
     unsigned nwaiting;      /* submitters waiting for room now */
     int64_t wait_start_sum; /* sum of their start times, to report waits still in progress */
+    uint64_t abandoned;     /* bytes given up on at shutdown after writes kept failing */
 };
 
 static int open_target(const char *path, struct mm_error *err)
@@ -48,16 +49,29 @@ static int open_target(const char *path, struct mm_error *err)
     return fd;
 }
 
-static void write_all(struct output *o, const char *p, size_t len)
+/* At shutdown, a disk that keeps failing would otherwise keep the sensor from ever exiting (and a
+ * service manager would then kill it, losing everything queued without a word). */
+#define OUTPUT_SHUTDOWN_GIVE_UP (30 * MM_NS_PER_SEC)
+
+/* Write all of p, retrying failed writes every second so nothing accepted is discarded; false
+ * only when writes still fail OUTPUT_SHUTDOWN_GIVE_UP after the sensor was asked to stop. */
+static bool write_all(struct output *o, const char *p, size_t len)
 {
+    int64_t stop_seen = 0; /* when a failing write first saw the stop request */
     while (len) {
         ssize_t n = write(o->fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            /* a full disk or a vanished file: keep the data queued logic simple: report, wait,
-             * retry, so nothing accepted is discarded silently */
+            int64_t now = mm_mono_ns();
+            pthread_mutex_lock(&o->lock);
             o->stats.write_errors++;
+            bool stopping = o->stopping;
+            pthread_mutex_unlock(&o->lock);
+            if (stopping && !stop_seen)
+                stop_seen = now;
+            if (stopping && now - stop_seen > OUTPUT_SHUTDOWN_GIVE_UP)
+                return false;
             mm_log_error("output", "cannot write to '%s': %s (retrying in 1s)", o->path,
                          mm_strerror(errno));
             sleep(1);
@@ -66,6 +80,7 @@ static void write_all(struct output *o, const char *p, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    return true;
 }
 
 static void *writer_main(void *arg)
@@ -95,14 +110,16 @@ static void *writer_main(void *arg)
                 mm_log_error("output", "%s; keeping the old file open", err.msg);
             }
         }
-        size_t freed = 0;
+        size_t freed = 0, written = 0;
         uint64_t n = 0;
         struct batch *done = NULL;
         while (list) {
             struct batch *b = list;
             list = b->next;
-            if (o->path)
-                write_all(o, b->data, b->len);
+            if (o->path && !o->abandoned && write_all(o, b->data, b->len))
+                written += b->len;
+            else if (o->path)
+                o->abandoned += b->len;
             freed += b->len;
             n++;
             b->next = done;
@@ -122,8 +139,7 @@ static void *writer_main(void *arg)
             }
         }
         o->queued -= freed;
-        if (o->path)
-            o->stats.bytes_written += freed;
+        o->stats.bytes_written += written;
         o->stats.batches += n;
         pthread_cond_broadcast(&o->not_full);
     }
@@ -231,6 +247,10 @@ void output_close(struct output *o)
     pthread_cond_signal(&o->not_empty);
     pthread_mutex_unlock(&o->lock);
     pthread_join(o->thread, NULL);
+    if (o->abandoned)
+        mm_log_error("output", "gave up %d s after the stop request, writes to '%s' still failing: %" PRIu64
+                     " bytes of events were not written", (int)(OUTPUT_SHUTDOWN_GIVE_UP / MM_NS_PER_SEC),
+                     o->path, o->abandoned);
     while (o->spares) {
         struct batch *b = o->spares;
         o->spares = b->next;
