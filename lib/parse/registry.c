@@ -127,11 +127,6 @@ static const struct parser *parser_for_program(struct slice prog)
     return NULL;
 }
 
-static enum mm_status run_generic(struct event *ev, const struct parse_context *ctx)
-{
-    return parser_generic.parse(ev, ctx);
-}
-
 /* What a parser may change in the event before it decides the line is not its format. */
 struct event_state {
     unsigned nfields, fields_dropped;
@@ -196,7 +191,7 @@ enum mm_status parse_message(struct event *ev, const struct parse_options *opt)
     }
 generic:
     ev->parser = parser_generic.name;
-    run_generic(ev, &opt->ctx);
+    parser_generic.parse(ev, &opt->ctx);
     return MM_NO_MATCH;
 }
 

@@ -225,7 +225,8 @@ static bool read_lines(struct filein *f, struct tracked *t, bool take_partial)
     return any;
 }
 
-static void poll_file(struct filein *f, struct tracked *t, bool final)
+/* At shutdown as in the loop: a partial last line stays unread, its position is saved. */
+static void poll_file(struct filein *f, struct tracked *t)
 {
     if (t->done)
         return;
@@ -233,7 +234,6 @@ static void poll_file(struct filein *f, struct tracked *t, bool final)
         open_file(f, t, false);
     if (t->fd < 0)
         return;
-    (void)final; /* at shutdown a partial last line stays unread: its position is saved */
     read_lines(f, t, false);
     if (!t->l->cfg.follow || t->done)
         return;
@@ -294,7 +294,7 @@ static void *filein_main(void *arg)
         if (atomic_load(&f->s->generation) != atomic_load(&f->seen_generation) || f->nfiles == 0)
             sync_files(f);
         for (size_t i = 0; i < f->nfiles; i++)
-            poll_file(f, &f->files[i], false);
+            poll_file(f, &f->files[i]);
         int64_t now = mm_now_ns();
         if (f->nfiles && now - f->last_save > FILEIN_SAVE_NS) {
             save_state(f);
@@ -314,7 +314,7 @@ static void *filein_main(void *arg)
         pthread_mutex_unlock(&f->wake_lock);
     }
     for (size_t i = 0; i < f->nfiles; i++)
-        poll_file(f, &f->files[i], true);
+        poll_file(f, &f->files[i]);
     if (f->nfiles || f->nsaved)
         save_state(f);
     for (size_t i = 0; i < f->nfiles; i++)

@@ -89,3 +89,18 @@ CFG
 strip_clock_events() {
     jq -c 'select(.parser != "mamori")' "$1" > "$1.events" && mv "$1.events" "$1"
 }
+
+# Throwaway PKI for TLS tests (EC P-256, valid 2 days), files in directory $1:
+#   make_ca DIR NAME                       -> NAME.crt, NAME.key (self-signed CA)
+#   make_cert DIR NAME CN CA EXTENSION     -> NAME.crt, NAME.key signed by CA
+make_ca() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/$2.key" \
+        -subj "/CN=mamori test $2" -days 2 -out "$1/$2.crt" 2>/dev/null
+}
+make_cert() {
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/$2.key" \
+        -subj "/CN=$3" -out "$1/$2.csr" 2>/dev/null
+    printf '%s\n' "$5" > "$1/$2.ext"
+    openssl x509 -req -in "$1/$2.csr" -CA "$1/$4.crt" -CAkey "$1/$4.key" -CAcreateserial -days 2 \
+        -extfile "$1/$2.ext" -out "$1/$2.crt" 2>/dev/null
+}

@@ -11,16 +11,9 @@ if [ ! -x "$RSYSLOGD" ] || [ ! -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_ossl.s
 fi
 
 pki=$T/pki; mkdir -p "$pki"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$pki/ca.key" \
-    -subj "/CN=mamori relay test CA" -days 2 -out "$pki/ca.crt" 2>/dev/null
-for who in server:localhost client:relay01; do
-    name=${who%%:*} cn=${who#*:}
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$pki/$name.key" \
-        -subj "/CN=$cn" -out "$pki/$name.csr" 2>/dev/null
-    echo "subjectAltName=DNS:$cn,IP:127.0.0.1" > "$pki/$name.ext"
-    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-        -days 2 -extfile "$pki/$name.ext" -out "$pki/$name.crt" 2>/dev/null
-done
+make_ca "$pki" ca
+make_cert "$pki" server localhost ca "subjectAltName=DNS:localhost,IP:127.0.0.1"
+make_cert "$pki" client relay01 ca "subjectAltName=DNS:relay01,IP:127.0.0.1"
 
 { base_config; cat <<CFG
 [listener tcp]

@@ -4,22 +4,12 @@
 # refused handshake is counted and logged, never crashes or blocks the listener.
 . "$(dirname "$0")/lib.sh"
 
-pki=$T/pki; mkdir -p "$pki"; cd "$pki" || exit 1
-mkcert() { # name cn issuer-prefix(or self) ext
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
-        -subj "/CN=$2" -out "$1.csr" 2>/dev/null
-    printf '%s\n' "$4" > "$1.ext"
-    openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -CAcreateserial -days 2 \
-        -extfile "$1.ext" -out "$1.crt" 2>/dev/null
-}
-for ca in ca other; do
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $ca.key \
-        -subj "/CN=mamori test $ca" -days 2 -out $ca.crt 2>/dev/null
-done
-mkcert server localhost ca "subjectAltName=DNS:localhost,IP:127.0.0.1"
-mkcert client sensor-client ca "extendedKeyUsage=clientAuth"
-mkcert rogue rogue-client other "extendedKeyUsage=clientAuth"
-cd - >/dev/null || exit 1
+pki=$T/pki; mkdir -p "$pki"
+make_ca "$pki" ca
+make_ca "$pki" other
+make_cert "$pki" server localhost ca "subjectAltName=DNS:localhost,IP:127.0.0.1"
+make_cert "$pki" client sensor-client ca "extendedKeyUsage=clientAuth"
+make_cert "$pki" rogue rogue-client other "extendedKeyUsage=clientAuth"
 
 { base_config; cat <<CFG
 [listener tls]
