@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 OPT     ?= -O2 -g
 CFLAGS  += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -Ilib -I$(BUILD)/gen -MMD -MP
 LDFLAGS += $(SANFLAGS) -pthread
-LDLIBS  := -lssl -lcrypto
+LDLIBS  := -lssl -lcrypto -lzstd
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -99,9 +99,9 @@ build-fuzz/libmamori.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 build-fuzz/fuzz_parser_%: fuzz/fuzz_parser.c fuzz/fuzz.h build-fuzz/libmamori.a
-	clang $(FUZZ_CFLAGS) '-DFUZZ_PARSER="$*"' $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a -lssl -lcrypto
+	clang $(FUZZ_CFLAGS) '-DFUZZ_PARSER="$*"' $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a $(LDLIBS)
 build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h build-fuzz/libmamori.a
-	clang $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a -lssl -lcrypto
+	clang $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< build-fuzz/libmamori.a $(LDLIBS)
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-10} fuzz/run.sh $(FUZZ_BIN)

@@ -8,7 +8,9 @@
 set -eu
 packages=(
     # build
-    gcc make pkg-config libssl-dev libc-bin
+    gcc make pkg-config libssl-dev libc-bin libzstd-dev
+    # the store benchmark's baseline (zstd, zstdgrep)
+    zstd
     # fuzzing (libFuzzer comes with clang's runtime)
     clang libclang-rt-14-dev
     # tests: certificates, JSON checks, loopback clients, the Windows regression check

@@ -6,7 +6,9 @@
 #include "io/charset.h"
 #include "net/framing.h"
 #include "net/tls.h"
+#include "base/str.h"
 #include "parse/parser.h"
+#include "store/store.h"
 #include "config.h"
 
 #define S(field) offsetof(struct sensor_config, field)
@@ -43,6 +45,29 @@ static const struct conf_var sensor_vars[] = {
       "kernel receive buffer asked for UDP sockets (absorbs bursts)" },
     { "log_level", CONF_STRING, S(log_level), "info", 0, 0, 0, NULL,
       "error, warn, info or debug" },
+    { "store", CONF_STRING, S(store), "", 0, 0, CONF_RESTART, NULL,
+      "directory of the sealed store keeping every received message; empty: no store" },
+    { "store_key", CONF_STRING, S(store_key), "", 0, 0, CONF_RESTART | CONF_SECRET, NULL,
+      "the store's Ed25519 signing key (PEM); empty: <store>/keys/seal.key, made when missing" },
+    { "store_block_size", CONF_SIZE, S(store_block_size), "1m", 4096, 64 << 20, CONF_RESTART, NULL,
+      "a block is sealed when its messages reach this size ..." },
+    { "store_block_interval", CONF_DURATION, S(store_block_interval), "1s", 1000000,
+      3600ll * 1000000000, CONF_RESTART, NULL, "... or this long after its first message" },
+    { "store_sync", CONF_STRING, S(store_sync), "1s", 0, 0, CONF_RESTART, NULL,
+      "block: fdatasync every block; a duration: at most this often (the loss window on power "
+      "failure is this plus store_block_interval)" },
+    { "store_checkpoint_interval", CONF_DURATION, S(store_checkpoint_interval), "60s", 1000000000,
+      86400ll * 1000000000, CONF_RESTART, NULL, "sign the chain this often (and at shutdown)" },
+    { "store_segment_size", CONF_SIZE, S(store_segment_size), "1g", 1 << 20, 1ll << 40, CONF_RESTART,
+      NULL, "start a new segment file past this size ..." },
+    { "store_segment_interval", CONF_DURATION, S(store_segment_interval), "1d", 60ll * 1000000000,
+      366ll * 86400 * 1000000000, CONF_RESTART, NULL, "... or this much time (retention deletes whole segments)" },
+    { "store_retention", CONF_DURATION, S(store_retention), "400d", 0, 36500ll * 86400 * 1000000000,
+      CONF_RESTART, NULL, "delete segments older than this, with a signed record; 0: keep forever" },
+    { "store_retention_override", CONF_BOOL, S(store_retention_override), "no", 0, 0, CONF_RESTART, NULL,
+      "allow store_retention below 365 days (the minimum logs must be kept)" },
+    { "store_zstd_level", CONF_INT, S(store_zstd_level), "3", 1, 19, CONF_RESTART, NULL,
+      "zstd compression level of the store's blocks" },
 };
 
 static const struct conf_var listener_vars[] = {
@@ -86,6 +111,35 @@ static enum mm_status validate_top(void *instance, struct mm_error *err)
     if (mm_log_parse_level(cfg->log_level, &lv) != MM_OK)
         return mm_error_set(err, MM_ERR_INVALID,
                             "log_level must be error, warn, info or debug, not '%s'", cfg->log_level);
+    if (cfg->store && cfg->store[0]) {
+        struct store_options so;
+        if (sensor_store_options(cfg, &so, err) != MM_OK)
+            return MM_ERR_INVALID;
+        if (store_options_check(&so, err) != MM_OK)
+            return MM_ERR_INVALID;
+    }
+    return MM_OK;
+}
+
+enum mm_status sensor_store_options(const struct sensor_config *cfg, struct store_options *so,
+                                    struct mm_error *err)
+{
+    store_options_default(so);
+    so->path = cfg->store;
+    so->key_path = cfg->store_key && cfg->store_key[0] ? cfg->store_key : NULL;
+    so->block_size = (size_t)cfg->store_block_size;
+    so->block_interval_ns = cfg->store_block_interval;
+    if (!strcmp(cfg->store_sync, "block"))
+        so->sync_interval_ns = 0;
+    else if (mm_parse_duration(cfg->store_sync, &so->sync_interval_ns) != MM_OK || so->sync_interval_ns <= 0)
+        return mm_error_set(err, MM_ERR_INVALID, "store_sync must be 'block' or a duration, not '%s'",
+                            cfg->store_sync);
+    so->checkpoint_interval_ns = cfg->store_checkpoint_interval;
+    so->segment_size = cfg->store_segment_size;
+    so->segment_interval_ns = cfg->store_segment_interval;
+    so->retention_ns = cfg->store_retention;
+    so->retention_override = cfg->store_retention_override;
+    so->zstd_level = (int)cfg->store_zstd_level;
     return MM_OK;
 }
 

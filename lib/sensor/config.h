@@ -45,6 +45,18 @@ struct sensor_config {
     uint64_t max_sources;
     uint64_t udp_receive_buffer;
     char *log_level;
+    /* the sealed store (docs/STORE.md); store empty: none */
+    char *store;
+    char *store_key;
+    uint64_t store_block_size;
+    int64_t store_block_interval;
+    char *store_sync; /* "block" or a duration */
+    int64_t store_checkpoint_interval;
+    uint64_t store_segment_size;
+    int64_t store_segment_interval;
+    int64_t store_retention;
+    bool store_retention_override;
+    int64_t store_zstd_level;
     struct listener_config listeners[SENSOR_MAX_LISTENERS];
     size_t nlisteners;
 };
@@ -59,5 +71,10 @@ void sensor_config_free(struct sensor_config *cfg);
 void sensor_config_dump(FILE *f, const struct sensor_config *cfg);
 
 const char *listener_type_name(int type);
+
+struct store_options;
+/* The store's options from the configuration (pointers into cfg). */
+enum mm_status sensor_store_options(const struct sensor_config *cfg, struct store_options *so,
+                                    struct mm_error *err);
 
 #endif

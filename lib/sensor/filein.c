@@ -16,8 +16,16 @@
 #include <unistd.h>
 
 #define FILEIN_POLL_MS   200
-#define FILEIN_SAVE_NS   (5 * MM_NS_PER_SEC)
+#define FILEIN_SAVE_NS   (1 * MM_NS_PER_SEC)
 #define FILEIN_MAX_STATE 1024
+
+/* With a store, a position is saved only once what was read before it is durable there, so a
+ * crash re-reads (never skips) what the store had not yet made durable: positions wait here with
+ * the ticket of the store batch that carried their lines. */
+#define FILEIN_PENDING 64
+struct pending_pos {
+    uint64_t ticket, dev, ino, offset;
+};
 
 struct tracked {
     struct listener_rt *l;
@@ -27,6 +35,10 @@ struct tracked {
     struct linereader lr;
     bool done; /* an import that reached its end */
     bool missing_logged;
+    struct pending_pos pend[FILEIN_PENDING];
+    size_t npend;
+    bool have_durable;
+    struct pending_pos durable; /* the latest position whose lines are durable */
 };
 
 struct saved_pos {
@@ -103,10 +115,44 @@ static struct saved_pos *find_saved(struct filein *f, const struct listener_rt *
     return NULL;
 }
 
+/* After a batch of lines went to the store under ticket: their end position waits for it. */
+static void note_position(struct filein *f, struct tracked *t)
+{
+    if (!f->s->store || t->fd < 0)
+        return;
+    struct pending_pos p = { f->w.store_ticket, (uint64_t)t->dev, (uint64_t)t->ino, t->lr.offset };
+    if (t->npend && t->pend[t->npend - 1].ticket == p.ticket) {
+        t->pend[t->npend - 1] = p; /* no new records since: same condition */
+        return;
+    }
+    if (t->npend == FILEIN_PENDING) {
+        t->pend[t->npend - 1] = p; /* merge into the newest: saved a little later */
+        return;
+    }
+    t->pend[t->npend++] = p;
+}
+
 static void remember(struct filein *f, struct tracked *t)
 {
     if (t->fd < 0)
         return;
+    struct pending_pos cur = { 0, (uint64_t)t->dev, (uint64_t)t->ino, t->lr.offset };
+    if (f->s->store) {
+        uint64_t durable = atomic_load(&f->s->store_durable);
+        size_t k = 0;
+        while (k < t->npend && t->pend[k].ticket <= durable) {
+            t->durable = t->pend[k];
+            t->have_durable = true;
+            k++;
+        }
+        memmove(t->pend, t->pend + k, (t->npend - k) * sizeof t->pend[0]);
+        t->npend -= k;
+        if (t->npend) {
+            if (!t->have_durable)
+                return; /* nothing durable yet: keep what was saved before */
+            cur = t->durable;
+        }
+    }
     struct saved_pos *sp = find_saved(f, t->l);
     if (!sp) {
         if (f->nsaved >= FILEIN_MAX_STATE)
@@ -115,9 +161,9 @@ static void remember(struct filein *f, struct tracked *t)
         snprintf(sp->name, sizeof sp->name, "%s", t->l->cfg.name);
         snprintf(sp->path, sizeof sp->path, "%s", t->l->cfg.path);
     }
-    sp->dev = (uint64_t)t->dev;
-    sp->ino = (uint64_t)t->ino;
-    sp->offset = t->lr.offset;
+    sp->dev = cur.dev;
+    sp->ino = cur.ino;
+    sp->offset = cur.offset;
 }
 
 static void save_state(struct filein *f)
@@ -222,6 +268,7 @@ static bool read_lines(struct filein *f, struct tracked *t, bool take_partial)
             atomic_fetch_add_explicit(&t->l->truncated, 1, memory_order_relaxed);
     }
     sensor_flush_batch(f->s, w, true);
+    note_position(f, t);
     return any;
 }
 
@@ -315,11 +362,7 @@ static void *filein_main(void *arg)
     }
     for (size_t i = 0; i < f->nfiles; i++)
         poll_file(f, &f->files[i]);
-    if (f->nfiles || f->nsaved)
-        save_state(f);
-    for (size_t i = 0; i < f->nfiles; i++)
-        close_file(&f->files[i]);
-    return NULL;
+    return NULL; /* filein_finish saves the positions and closes the files */
 }
 
 struct filein *filein_start(struct sensor *s, struct mm_error *err)
@@ -361,6 +404,16 @@ void filein_stop(struct filein *f)
     atomic_store(&f->stop, true);
     filein_wake(f);
     pthread_join(f->thread, NULL);
+}
+
+void filein_finish(struct filein *f)
+{
+    if (!f)
+        return;
+    if (f->nfiles || f->nsaved)
+        save_state(f);
+    for (size_t i = 0; i < f->nfiles; i++)
+        close_file(&f->files[i]);
     worker_release(&f->w);
     pthread_mutex_destroy(&f->wake_lock);
     pthread_cond_destroy(&f->wake);

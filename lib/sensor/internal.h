@@ -14,6 +14,7 @@
 #include "output.h"
 #include "sources.h"
 #include "sensor.h"
+#include "storeout.h"
 
 #include <openssl/ssl.h>
 #include <pthread.h>
@@ -67,6 +68,8 @@ struct sensor {
     size_t nworkers;
     struct filein *filein;
     struct output *out;
+    struct storeout *store;         /* NULL: no store */
+    _Atomic uint64_t store_durable; /* ticket of the last store batch known durable */
     atomic_bool stopping;
     int wake_fd; /* eventfd: wakes the control loop */
     int64_t started_ns;
@@ -88,6 +91,9 @@ struct worker {
     atomic_bool running;
     struct event ev;
     struct buf batch;
+    struct buf store_batch;  /* records for the store (storeout_add) */
+    struct store_tokens tok; /* scratch: index tokens of the current event */
+    uint64_t store_ticket;   /* of the last store batch this worker submitted */
     char *rbuf;
     struct wsock *socks;
     struct conn *conns;
@@ -137,7 +143,10 @@ void worker_release(struct worker *w);
 struct filein;
 struct filein *filein_start(struct sensor *s, struct mm_error *err);
 void filein_wake(struct filein *f);
-void filein_stop(struct filein *f); /* reads what is there, saves positions, joins */
+/* Read what is there and join the thread; then, after the outputs are closed (what was read is
+ * durable), filein_finish saves the positions and frees. */
+void filein_stop(struct filein *f);
+void filein_finish(struct filein *f);
 unsigned filein_seen_generation(struct filein *f);
 
 /* status.c */

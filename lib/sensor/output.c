@@ -14,6 +14,7 @@ struct batch {
     struct batch *next;
     char *data;
     size_t len, cap;
+    uint64_t ticket;
 };
 
 /* Written batches' buffers are kept for the next batches: a fresh buffer for every batch meant
@@ -37,6 +38,9 @@ struct output {
     unsigned nwaiting;      /* submitters waiting for room now */
     int64_t wait_start_sum; /* sum of their start times, to report waits still in progress */
     uint64_t abandoned;     /* bytes given up on at shutdown after writes kept failing */
+    uint64_t tickets;       /* batches submitted */
+    struct output_consumer cons;
+    bool has_cons;
 };
 
 static int open_target(const char *path, struct mm_error *err)
@@ -88,8 +92,24 @@ static void *writer_main(void *arg)
     struct output *o = arg;
     pthread_mutex_lock(&o->lock);
     for (;;) {
-        while (!o->head && !o->stopping && !o->reopen)
-            pthread_cond_wait(&o->not_empty, &o->lock);
+        while (!o->head && !o->stopping && !o->reopen) {
+            if (!o->has_cons) {
+                pthread_cond_wait(&o->not_empty, &o->lock);
+                continue;
+            }
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 100 * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            if (pthread_cond_timedwait(&o->not_empty, &o->lock, &ts) != 0) {
+                pthread_mutex_unlock(&o->lock);
+                o->cons.tick(o->cons.ctx);
+                pthread_mutex_lock(&o->lock);
+            }
+        }
         if (!o->head && o->stopping)
             break;
         /* take the whole queue at once and write it outside the lock */
@@ -116,10 +136,14 @@ static void *writer_main(void *arg)
         while (list) {
             struct batch *b = list;
             list = b->next;
-            if (o->path && !o->abandoned && write_all(o, b->data, b->len))
+            if (o->has_cons) {
+                o->cons.consume(o->cons.ctx, b->data, b->len, b->ticket);
                 written += b->len;
-            else if (o->path)
+            } else if (o->path && !o->abandoned && write_all(o, b->data, b->len)) {
+                written += b->len;
+            } else if (o->path) {
                 o->abandoned += b->len;
+            }
             freed += b->len;
             n++;
             b->next = done;
@@ -142,6 +166,11 @@ static void *writer_main(void *arg)
         o->stats.bytes_written += written;
         o->stats.batches += n;
         pthread_cond_broadcast(&o->not_full);
+        if (o->has_cons) {
+            pthread_mutex_unlock(&o->lock);
+            o->cons.tick(o->cons.ctx);
+            pthread_mutex_lock(&o->lock);
+        }
     }
     pthread_mutex_unlock(&o->lock);
     return NULL;
@@ -175,10 +204,37 @@ struct output *output_open(const char *path, size_t queue_bytes, struct mm_error
     return o;
 }
 
-void output_submit(struct output *o, struct buf *b)
+struct output *output_open_consumer(const struct output_consumer *c, size_t queue_bytes,
+                                    struct mm_error *err)
+{
+    struct output *o = mm_calloc(1, sizeof *o);
+    o->max_bytes = queue_bytes;
+    o->fd = -1;
+    o->cons = *c;
+    o->has_cons = true;
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->not_empty, NULL);
+    pthread_cond_init(&o->not_full, NULL);
+    if (pthread_create(&o->thread, NULL, writer_main, o) != 0) {
+        mm_error_set(err, MM_ERR_IO, "cannot start the store thread");
+        mm_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+bool output_stopping(struct output *o)
+{
+    pthread_mutex_lock(&o->lock);
+    bool s = o->stopping;
+    pthread_mutex_unlock(&o->lock);
+    return s;
+}
+
+uint64_t output_submit(struct output *o, struct buf *b)
 {
     if (b->len == 0)
-        return;
+        return 0;
     size_t len = b->len, cap = b->cap;
     char *data = buf_detach(b, NULL);
     pthread_mutex_lock(&o->lock);
@@ -216,8 +272,10 @@ void output_submit(struct output *o, struct buf *b)
         o->head = bt;
     o->tail = bt;
     o->queued += bt->len;
+    uint64_t ticket = bt->ticket = ++o->tickets;
     pthread_cond_signal(&o->not_empty);
     pthread_mutex_unlock(&o->lock);
+    return ticket;
 }
 
 void output_reopen(struct output *o)

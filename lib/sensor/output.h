@@ -23,9 +23,25 @@ struct output_stats {
 /* path: a file (appended to, created 0640) or "-" for standard output; NULL for a sink that
  * discards (counts only). queue_bytes: the bound. */
 struct output *output_open(const char *path, size_t queue_bytes, struct mm_error *err);
+
+/* A queue whose batches go to a function instead of a file (the store). consume runs on the
+ * writer thread, in submission order; it returns only when the batch is taken (it retries
+ * failures itself, so a full disk holds the queue and applies back-pressure). tick runs on the
+ * same thread at least every 100 ms, also when idle. stopping: the sensor is shutting down. */
+struct output_consumer {
+    void (*consume)(void *ctx, const char *data, size_t len, uint64_t ticket);
+    void (*tick)(void *ctx);
+    void *ctx;
+};
+struct output *output_open_consumer(const struct output_consumer *c, size_t queue_bytes,
+                                    struct mm_error *err);
+/* Is the output being closed? (for consumers that retry) */
+bool output_stopping(struct output *o);
+
 /* Hand over the batch's contents (b is left empty, ready for reuse). Waits while the queue is
- * full. */
-void output_submit(struct output *o, struct buf *b);
+ * full. Returns the batch's ticket: batches are numbered 1, 2, ... in submission order (0: b was
+ * empty, nothing submitted). */
+uint64_t output_submit(struct output *o, struct buf *b);
 /* Reopen the file at the next write (log rotation, SIGHUP). */
 void output_reopen(struct output *o);
 /* Write everything queued, fsync, stop the writer and free. */

@@ -44,6 +44,8 @@ void sensor_flush_batch(struct sensor *s, struct worker *w, bool force)
 {
     if (w->batch.len && (force || w->batch.len >= SENSOR_BATCH_BYTES))
         output_submit(s->out, &w->batch);
+    if (s->store && w->store_batch.len && (force || w->store_batch.len >= SENSOR_BATCH_BYTES))
+        w->store_ticket = storeout_submit(s->store, &w->store_batch);
 }
 
 #define CLOCK_JUMP_LOG_INTERVAL (10 * MM_NS_PER_SEC)
@@ -187,6 +189,14 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
     }
     pthread_mutex_unlock(&w->lock);
 
+    if (s->store) {
+        /* the store keeps the bytes as received; the tokens come from the parsed event */
+        const char *lkey = (const char *)(po + 1);
+        store_tokens_reset(&w->tok);
+        store_tokens_from_event(&w->tok, ev, peer_host);
+        storeout_add(&w->store_batch, now_ns, peer, lkey, strlen(lkey), ev->parser,
+                     truncated ? RECORD_F_TRUNCATED : 0, received, len, &w->tok);
+    }
     switch (s->cfg.output_format) {
     case OUTPUT_JSON:
         if (event_to_json(ev, &w->batch, s->cfg.output_raw ? EVENT_JSON_RAW : 0) == MM_OK)
@@ -201,9 +211,17 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
     sensor_flush_batch(s, w, false);
 }
 
+/* A listener's parsing options, followed in the same allocation by its store key
+ * (store_listener_key: what parsing its stored messages again needs), so both are swapped
+ * together on reload. */
 static struct parse_options *make_popts(const struct listener_config *lc)
 {
-    struct parse_options *po = mm_calloc(1, sizeof *po);
+    struct buf key;
+    buf_init(&key, BUF_NO_MAX);
+    store_listener_key(&key, lc->name, lc->charset, lc->timezone, lc->no_header || lc->type == LISTEN_JSON);
+    struct parse_options *po = mm_calloc(1, sizeof *po + key.len + 1);
+    memcpy(po + 1, key.data, key.len + 1);
+    buf_release(&key);
     if (strcmp(lc->parser, "auto") != 0)
         po->forced = parser_find(lc->parser);
     po->no_syslog_header = lc->no_header || lc->type == LISTEN_JSON;
@@ -321,6 +339,17 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
     if (!s->out) {
         st = MM_ERR_IO;
         goto fail;
+    }
+    if (s->cfg.store && s->cfg.store[0]) {
+        struct store_options so;
+        if ((st = sensor_store_options(&s->cfg, &so, err)) != MM_OK)
+            goto fail;
+        s->store = storeout_open(&so, s->cfg.queue_size, &s->store_durable, err);
+        if (!s->store) {
+            st = MM_ERR_IO;
+            goto fail;
+        }
+        mm_log_info("sensor", "sealing received messages into the store '%s'", s->cfg.store);
     }
     s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     s->nworkers = (size_t)s->cfg.workers;
@@ -646,9 +675,12 @@ int sensor_run(struct sensor *s)
     for (size_t i = 0; i < s->nworkers; i++)
         worker_join(&s->workers[i]);
     filein_stop(s->filein);
-    s->filein = NULL;
     output_close(s->out);
     s->out = NULL;
+    storeout_close(s->store); /* everything accepted is written, signed and synced */
+    s->store = NULL;
+    filein_finish(s->filein); /* file positions, now that what was read is durable */
+    s->filein = NULL;
     if (stfd >= 0) {
         close(stfd);
         unlink(s->status_path);
@@ -672,6 +704,9 @@ void sensor_free(struct sensor *s)
         worker_release(&s->workers[i]);
     mm_free(s->workers);
     output_close(s->out);
+    storeout_close(s->store);
+    if (s->filein)
+        filein_finish(s->filein);
     for (size_t i = 0; i < s->nlisteners; i++)
         listener_free(s->listeners[i]);
     for (size_t i = 0; i < s->ngraveyard; i++)

@@ -123,6 +123,21 @@ void sensor_status_json(struct sensor *s, struct buf *b)
     } else {
         buf_append_char(b, ']');
     }
+    if (s->store) {
+        struct store_stats ss;
+        uint64_t queued, bp;
+        storeout_stats(s->store, &ss, &queued, &bp);
+        buf_printf(b, ",\"store\":{\"path\":");
+        json_write_string(b, s->cfg.store, strlen(s->cfg.store));
+        buf_printf(b, ",\"records\":%" PRIu64 ",\"durable_records\":%" PRIu64 ",\"blocks\":%" PRIu64
+                      ",\"bytes_raw\":%" PRIu64 ",\"bytes_stored\":%" PRIu64 ",\"next_seq\":%" PRIu64
+                      ",\"checkpoints\":%" PRIu64 ",\"syncs\":%" PRIu64 ",\"segments_deleted\":%" PRIu64
+                      ",\"recoveries\":%" PRIu64 ",\"write_errors\":%" PRIu64 ",\"blocked\":%s"
+                      ",\"queued_bytes\":%" PRIu64 ",\"backpressure_ms\":%" PRIu64 "}",
+                   ss.records_total, ss.durable_records, ss.blocks, ss.bytes_raw, ss.bytes_stored,
+                   ss.next_seq, ss.checkpoints, ss.syncs, ss.segments_deleted, ss.recoveries,
+                   ss.write_errors, ss.blocked ? "true" : "false", queued, bp / 1000000);
+    }
     uint64_t skewed = 0;
     for (size_t i = 0; i < all.cap; i++)
         skewed += all.slots[i].key[0] && all.slots[i].state == CLOCK_SKEWED;

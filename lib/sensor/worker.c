@@ -611,6 +611,7 @@ enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct m
     w->id = id;
     event_init(&w->ev);
     buf_init(&w->batch, BUF_NO_MAX);
+    buf_init(&w->store_batch, BUF_NO_MAX);
     buf_init(&w->converted, BUF_NO_MAX);
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->inbox_lock, NULL);
@@ -664,6 +665,8 @@ void worker_release(struct worker *w)
         close(w->wake_fd);
     event_release(&w->ev);
     buf_release(&w->batch);
+    buf_release(&w->store_batch);
+    store_tokens_release(&w->tok);
     buf_release(&w->converted);
     for (size_t i = 0; i < MM_ARRAY_LEN(w->charsets); i++)
         charset_close(w->charsets[i].conv);

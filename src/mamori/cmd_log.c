@@ -230,7 +230,14 @@ int cmd_log(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs("usage: mamori log parse [options] [FILE...]   print normalised events as JSON lines\n"
-              "       mamori log parsers                     list the log formats understood\n",
+              "       mamori log parsers                     list the log formats understood\n"
+              "       mamori log verify --store DIR          check the sealed store's chain and signatures\n"
+              "       mamori log search --store DIR [PRED]   find stored messages\n"
+              "       mamori log export --store DIR --from T --to T   hand a time range over\n"
+              "       mamori log import --store DIR FILE...  append log files to a store\n"
+              "       mamori log pubkey --store DIR          print the store's public key\n"
+              "       mamori log retention --store DIR       apply the retention policy now\n"
+              "Each command takes --help.\n",
               argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
@@ -238,6 +245,16 @@ int cmd_log(int argc, char **argv)
         return log_parse(argc - 1, argv + 1);
     if (!strcmp(argv[1], "parsers"))
         return log_parsers();
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } store_cmds[] = {
+        { "verify", cmd_log_verify }, { "search", cmd_log_search }, { "export", cmd_log_export },
+        { "import", cmd_log_import }, { "pubkey", cmd_log_pubkey }, { "retention", cmd_log_retention },
+    };
+    for (size_t i = 0; i < MM_ARRAY_LEN(store_cmds); i++)
+        if (!strcmp(argv[1], store_cmds[i].name))
+            return store_cmds[i].fn(argc - 1, argv + 1);
     die_msg("unknown 'log' command '%s'", argv[1]);
     return 2;
 }

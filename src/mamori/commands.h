@@ -5,6 +5,13 @@
 
 int cmd_log(int argc, char **argv);
 int cmd_sensor(int argc, char **argv);
+/* cmd_store.c: `mamori log verify|search|export|import|pubkey|retention` */
+int cmd_log_verify(int argc, char **argv);
+int cmd_log_search(int argc, char **argv);
+int cmd_log_export(int argc, char **argv);
+int cmd_log_import(int argc, char **argv);
+int cmd_log_pubkey(int argc, char **argv);
+int cmd_log_retention(int argc, char **argv);
 
 /* Print "mamori: <message>" to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

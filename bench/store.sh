@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# bench/store.sh [EVENTS]: the sealed store against what a user would otherwise do, zstd-compressed
+# flat files searched with zstdgrep, on this machine in one run.
+#   1. write throughput: `mamori log import` sealed vs unsealed (the cost of sealing), and zstd -3
+#   2. compression ratio on the mixed logs of bench/gen_mixed.sh
+#   3. scan speed of a field predicate that needs every record parsed (events/s, one core)
+#   4. needle: one IP address in exactly one line among EVENTS (default 50,000,000) spread over a
+#      year, found by field and by full-text word, vs zstdgrep over daily .zst files
+# Work files in $BENCH_DIR (default /tmp/mamori-bench), removed at the end unless KEEP=1.
+set -eu
+cd "$(dirname "$0")/.."
+EVENTS=${1:-50000000}
+BASE=${BASE:-1000000}
+BUILD=${BUILD:-build}
+M=$PWD/$BUILD/mamori
+D=${BENCH_DIR:-/tmp/mamori-bench}
+rm -rf "$D"; mkdir -p "$D/flat"
+[ "$KEEP" = 1 ] 2>/dev/null || trap 'rm -rf "$D"' EXIT
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+median3() { sort -n | sed -n 2p; }
+
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "# generating $BASE base lines (bench/gen_mixed.sh)"
+bash bench/gen_mixed.sh "$BASE" 20261123 > "$D/base.log"
+RAW=$(stat -c %s "$D/base.log")
+
+# 1 + 2: write throughput and ratio on the base set
+t0=$(now); "$M" log import --store "$D/sealed" --receive-time 2026-01-01T00:00:00Z "$D/base.log" 2>/dev/null; t1=$(now)
+t2=$(now); "$M" log import --store "$D/unsealed" --unsealed --receive-time 2026-01-01T00:00:00Z "$D/base.log" 2>/dev/null; t3=$(now)
+t4=$(now); zstd -3 -q -c "$D/base.log" > "$D/base.zst"; t5=$(now)
+ws=$(secs "$t0" "$t1"); wu=$(secs "$t2" "$t3"); wz=$(secs "$t4" "$t5")
+SB=$(du -sb "$D/sealed/segments" | cut -f1); ZB=$(stat -c %s "$D/base.zst")
+"$M" log verify --store "$D/sealed" >/dev/null
+printf '\n## write (%s events, %.1f MB raw, one core)\n' "$BASE" "$(echo "$RAW / 1000000" | bc -l)"
+printf '| writer | s | events/s | MB/s raw |\n|---|---|---|---|\n'
+for row in "mamori sealed:$ws" "mamori unsealed:$wu" "zstd -3 (compress only):$wz"; do
+    n=${row%%:*}; s=${row##*:}
+    printf '| %s | %s | %.0f | %.1f |\n' "$n" "$s" "$(echo "$BASE / $s" | bc -l)" "$(echo "$RAW / $s / 1000000" | bc -l)"
+done
+printf 'cost of sealing: sealed/unsealed time = %.3f\n' "$(echo "$ws / $wu" | bc -l)"
+printf '\n## compression\n| store | bytes | ratio |\n|---|---|---|\n'
+printf '| raw | %s | 1 |\n| mamori store (index, hashes, signatures included) | %s | %.2f:1 |\n| zstd -3 whole file | %s | %.2f:1 |\n' \
+    "$RAW" "$SB" "$(echo "$RAW / $SB" | bc -l)" "$ZB" "$(echo "$RAW / $ZB" | bc -l)"
+
+# 3: scan with a field predicate (every record parsed)
+for i in 1 2 3; do
+    a=$(now); n=$("$M" log search --store "$D/sealed" --format raw program=sshd | wc -l); b=$(now); secs "$a" "$b"; echo
+done | grep . | median3 > "$D/scan_s"
+sc=$(cat "$D/scan_s")
+for i in 1 2 3; do
+    a=$(now); zstdgrep -c ' sshd\[' "$D/base.zst" >/dev/null; b=$(now); secs "$a" "$b"; echo
+done | grep . | median3 > "$D/zscan_s"
+zs=$(cat "$D/zscan_s")
+printf '\n## scan: program=sshd over %s events (%s matches), median of 3, warm cache\n' "$BASE" "$n"
+printf '| tool | s | events/s |\n|---|---|---|\n| mamori search (parses every record, 1 core) | %s | %.0f |\n| zstdgrep -c " sshd\\[" (text only) | %s | %.0f |\n' \
+    "$sc" "$(echo "$BASE / $sc" | bc -l)" "$zs" "$(echo "$BASE / $zs" | bc -l)"
+
+# 4: the needle over EVENTS spread over a year
+NEEDLE=198.18.77.201
+COPIES=$(( (EVENTS + BASE - 1) / BASE ))
+echo "# building $COPIES days x $BASE events (import one day at a time)"
+rm -rf "$D/sealed" "$D/unsealed"
+a=$(now)
+for d in $(seq 0 $((COPIES - 1))); do
+    day=$(date -u -d "2025-12-01 + $(( d * 365 / COPIES )) days" +%Y-%m-%dT12:00:00Z)
+    f=$D/base.log
+    if [ "$d" -eq $((COPIES / 2)) ]; then
+        f=$D/needle.log
+        { head -n $((BASE / 2)) "$D/base.log"
+          echo "<38>Nov 23 10:00:00 bastion03 sshd[4242]: Failed password for invalid user oracle from $NEEDLE port 50122 ssh2"
+          tail -n +$((BASE / 2 + 2)) "$D/base.log"; } > "$f"
+    fi
+    "$M" log import --store "$D/year" --retention 0 --receive-time "$day" "$f" 2>/dev/null
+    zstd -3 -q -c "$f" > "$D/flat/$(echo "$day" | cut -c1-10).log.zst"
+done
+b=$(now)
+TOTAL=$(( COPIES * BASE ))
+echo "# built in $(secs "$a" "$b") s"
+for i in 1 2 3; do a=$(now); c=$("$M" log search --store "$D/year" --format raw "src_ip=$NEEDLE" | wc -l); b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n1"
+for i in 1 2 3; do a=$(now); c2=$("$M" log search --store "$D/year" --format raw "$NEEDLE" | wc -l); b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n2"
+"$M" log search --store "$D/year" --stats --format raw "src_ip=$NEEDLE" 2>&1 >/dev/null | tail -1 > "$D/n1stats"
+a=$(now); c3=$(zstdgrep -hF "$NEEDLE" "$D"/flat/*.zst | wc -l); b=$(now); zn=$(secs "$a" "$b")
+sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null && {
+    a=$(now); "$M" log search --store "$D/year" --format raw "src_ip=$NEEDLE" >/dev/null; b=$(now); cold=$(secs "$a" "$b"); } || cold=n/a
+printf '\n## needle: one IP in %s events over a year (%s segments, %s)\n' "$TOTAL" "$(ls "$D/year/segments" | wc -l)" "$(du -sh "$D/year/segments" | cut -f1)"
+printf '| query | matches | s (median of 3, warm) | vs zstdgrep |\n|---|---|---|---|\n'
+printf '| mamori log search src_ip=%s | %s | %s | %.0fx faster |\n' "$NEEDLE" "$c" "$(cat "$D/n1")" "$(echo "$zn / $(cat "$D/n1")" | bc -l)"
+printf '| mamori log search %s (full-text word) | %s | %s | %.0fx faster |\n' "$NEEDLE" "$c2" "$(cat "$D/n2")" "$(echo "$zn / $(cat "$D/n2")" | bc -l)"
+printf '| zstdgrep -F %s (daily .zst files) | %s | %s | 1 |\n' "$NEEDLE" "$c3" "$zn"
+printf 'mamori cold cache (after drop_caches): %s s\nindex: %s\n' "$cold" "$(cat "$D/n1stats")"

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* verify.c: check a whole store: every block's header, hash and link, the sequence, the segments'
+ * identity and key, every checkpoint's signature, and that a missing prefix was deleted by the
+ * retention policy (a signed record says so) rather than removed. Stops at the first failure and
+ * names the block and the kind of failure. */
+#include "base/prelude.h"
+#include "base/alloc.h"
+#include "base/mtime.h"
+#include "event/json.h"
+#include "seal.h"
+#include "store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+}
+
+static bool unhex(const char *s, size_t n, uint8_t *out, size_t outlen)
+{
+    if (n != 2 * outlen)
+        return false;
+    for (size_t i = 0; i < outlen; i++) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = s[2 * i + (size_t)k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + d;
+        }
+        out[i] = (uint8_t)v;
+    }
+    return true;
+}
+
+/* the value of "key": a number or a string, from a flat JSON text (retention records) */
+static bool json_find(const char *json, const char *key, char *out, size_t outlen)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(json, pat);
+    if (!p)
+        return false;
+    p += strlen(pat);
+    size_t n = 0;
+    if (*p == '"') {
+        p++;
+        while (p[n] && p[n] != '"')
+            n++;
+    } else {
+        while (p[n] && p[n] != ',' && p[n] != '}')
+            n++;
+    }
+    if (n >= outlen)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
+static void fail(struct store_verify_report *rep, const char *kind, const struct store_reader *r,
+                 const struct store_block *b, bool known, uint64_t seq, const char *fmt, ...) MM_PRINTF(7, 8);
+
+static void fail(struct store_verify_report *rep, const char *kind, const struct store_reader *r,
+                 const struct store_block *b, bool known, uint64_t seq, const char *fmt, ...)
+{
+    if (!rep->ok)
+        return;
+    rep->ok = false;
+    rep->failure_kind = kind;
+    rep->failed_known = known;
+    rep->failed_seq = seq;
+    if (b) {
+        snprintf(rep->failed_segment, sizeof rep->failed_segment, "%s", r->segs[b->seg].name);
+        rep->failed_offset = b->offset;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
+    va_end(ap);
+}
+
+enum mm_status store_verify(const char *path, const char *pubkey_path, struct store_verify_report *rep,
+                            struct buf *events, struct mm_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->ok = true;
+    rep->t_min = INT64_MAX;
+    rep->t_max = INT64_MIN;
+    struct seal_key *trusted = NULL;
+    char pub[4200];
+    if (pubkey_path) {
+        trusted = seal_pubkey_load(pubkey_path, err);
+    } else {
+        snprintf(pub, sizeof pub, "%s/seal.pub", path);
+        trusted = seal_pubkey_load(pub, err);
+        rep->key_from_store = true;
+    }
+    if (!trusted)
+        return MM_ERR_INVALID;
+    uint8_t trusted_raw[STORE_PUBKEY_SIZE];
+    seal_key_raw_public(trusted, trusted_raw);
+    seal_key_id(trusted_raw, rep->key_id);
+
+    struct store_reader r;
+    if (store_reader_open(&r, path, err) != MM_OK) {
+        seal_key_free(trusted);
+        return MM_ERR_NOT_FOUND;
+    }
+    rep->segments = r.nsegs;
+    struct store_walk w;
+    store_walk_init(&w, &r, true);
+    struct buf blk, payload;
+    buf_init(&blk, BUF_NO_MAX);
+    buf_init(&payload, BUF_NO_MAX);
+    struct store_records recs = { 0 };
+    struct mm_error perr;
+
+    uint8_t prev_hash[STORE_HASH_SIZE] = { 0 };
+    uint8_t store_id[STORE_ID_SIZE];
+    bool have_id = false, have_prev = false;
+    uint64_t expect_seq = 0;
+    uint8_t first_prev[STORE_HASH_SIZE];
+    uint64_t first_seq = 0;
+    bool first = true;
+    /* the latest retention record, and whether a checkpoint after it was verified */
+    uint64_t ret_before = 0, ret_seq = 0;
+    uint8_t ret_hash[STORE_HASH_SIZE];
+    bool have_ret = false, ret_signed = false;
+    uint64_t last_ckpt_seq = 0;
+    bool any_ckpt = false;
+    uint64_t records_since_ckpt = 0, blocks_since_ckpt = 0;
+    size_t cur_seg = SIZE_MAX;
+
+    struct store_block b;
+    char why[400];
+    for (;;) {
+        enum mm_status st = store_walk_next(&w, &b, why, sizeof why);
+        if (st == MM_EOF)
+            break;
+        if (st != MM_OK) {
+            /* name the block by its position: the one expected next */
+            const char *kind = strstr(why, "truncated") || strstr(why, "ends") ? "truncated" : "damaged";
+            struct store_block pos = { .seg = w.seg ? w.seg - 1 : 0 };
+            pos.offset = 0;
+            const char *at = strstr(why, "byte ");
+            if (at)
+                pos.offset = strtoull(at + 5, NULL, 10);
+            fail(rep, kind, &r, &pos, true, expect_seq, "block %" PRIu64 " (%s): %s", expect_seq,
+                 r.segs[pos.seg].name, why);
+            break;
+        }
+        const struct block_header *h = &b.h;
+        bool new_seg = b.seg != cur_seg;
+        cur_seg = b.seg;
+        /* the whole block, for its hash */
+        uint64_t total = block_total_size(h);
+        buf_reset(&blk);
+        buf_reserve(&blk, (size_t)total);
+        int fd = open(r.segs[b.seg].path, O_RDONLY | O_CLOEXEC);
+        bool rd = fd >= 0 && pread(fd, blk.data, (size_t)total, (off_t)b.offset) == (ssize_t)total;
+        if (fd >= 0)
+            close(fd);
+        if (!rd) {
+            fail(rep, "damaged", &r, &b, true, h->seq, "block %" PRIu64 ": cannot read it", h->seq);
+            break;
+        }
+        rep->bytes += total;
+        uint8_t hash[STORE_HASH_SIZE];
+        sha256_once(blk.data, (size_t)total - STORE_TRAILER_SIZE, hash);
+        if (memcmp(b.trailer + STORE_HASH_SIZE, STORE_TRAILER_MAGIC, 4) != 0) {
+            fail(rep, "changed", &r, &b, true, h->seq, "block %" PRIu64 ": trailer damaged", h->seq);
+            break;
+        }
+        if (memcmp(hash, b.trailer, STORE_HASH_SIZE) != 0) {
+            fail(rep, "changed", &r, &b, true, h->seq, "block %" PRIu64 " (%s): content changed: its "
+                 "SHA-256 does not match the hash stored with it", h->seq, block_type_name(h->type));
+            break;
+        }
+        if (first) {
+            first = false;
+            first_seq = h->seq;
+            memcpy(first_prev, h->prev_hash, STORE_HASH_SIZE);
+            expect_seq = h->seq;
+            rep->first_seq = h->seq;
+            if (h->seq == 0) {
+                static const uint8_t zero[STORE_HASH_SIZE];
+                if (memcmp(h->prev_hash, zero, STORE_HASH_SIZE) != 0) {
+                    fail(rep, "changed", &r, &b, true, 0, "block 0 does not start the chain");
+                    break;
+                }
+            }
+        }
+        if (h->seq != expect_seq) {
+            if (h->seq > expect_seq)
+                fail(rep, "missing", &r, &b, true, expect_seq, "block %" PRIu64 " is missing: "
+                     "block %" PRIu64 " (%s) comes after block %" PRIu64 "%s", expect_seq, h->seq,
+                     r.segs[b.seg].name, expect_seq - 1,
+                     h->seq - expect_seq > 1 ? " (several blocks removed)" : "");
+            else
+                fail(rep, "reordered", &r, &b, true, h->seq, "block %" PRIu64 " is out of order: "
+                     "found where block %" PRIu64 " belongs", h->seq, expect_seq);
+            break;
+        }
+        if (have_prev && memcmp(h->prev_hash, prev_hash, STORE_HASH_SIZE) != 0) {
+            fail(rep, "changed", &r, &b, true, h->seq, "block %" PRIu64 ": does not link to block %"
+                 PRIu64 " (the previous block was replaced, or this one rewritten)", h->seq, h->seq - 1);
+            break;
+        }
+        if (new_seg && h->type != BLOCK_SEGMENT) {
+            fail(rep, "damaged", &r, &b, true, h->seq, "segment %s does not begin with a segment block",
+                 r.segs[b.seg].name);
+            break;
+        }
+        if (new_seg && r.segs[b.seg].first_seq != h->seq) {
+            fail(rep, "reordered", &r, &b, true, h->seq, "segment file %s holds block %" PRIu64
+                 " first: the file was renamed or replaced", r.segs[b.seg].name, h->seq);
+            break;
+        }
+        /* payloads */
+        if (h->type != BLOCK_DATA || events) {
+            if (store_read_payload(&w, &b, &payload, &perr) != MM_OK) {
+                fail(rep, "damaged", &r, &b, true, h->seq, "%s", perr.msg);
+                break;
+            }
+        }
+        bool bad = false;
+        switch (h->type) {
+        case BLOCK_SEGMENT: {
+            const uint8_t *p = (const uint8_t *)payload.data;
+            if (payload.len != SEGMENT_PAYLOAD_SIZE) {
+                fail(rep, "damaged", &r, &b, true, h->seq, "segment block %" PRIu64 ": wrong size", h->seq);
+                bad = true;
+                break;
+            }
+            if (have_id && memcmp(store_id, p, STORE_ID_SIZE) != 0) {
+                fail(rep, "changed", &r, &b, true, h->seq, "segment %s belongs to another store",
+                     r.segs[b.seg].name);
+                bad = true;
+                break;
+            }
+            memcpy(store_id, p, STORE_ID_SIZE);
+            have_id = true;
+            if (memcmp(p + 16, trusted_raw, STORE_PUBKEY_SIZE) != 0) {
+                char id[17];
+                seal_key_id(p + 16, id);
+                fail(rep, "forged", &r, &b, true, h->seq, "segment %s names signing key %s, not the "
+                     "trusted key %s", r.segs[b.seg].name, id, rep->key_id);
+                bad = true;
+            }
+            break;
+        }
+        case BLOCK_DATA:
+            rep->records += h->count;
+            records_since_ckpt += h->count;
+            rep->t_min = MM_MIN(rep->t_min, h->t_min);
+            rep->t_max = MM_MAX(rep->t_max, h->t_max);
+            if (events) { /* deep check: the records decode */
+                if (store_decode_records(h, (const uint8_t *)payload.data, payload.len, &recs, &perr) != MM_OK) {
+                    fail(rep, "damaged", &r, &b, true, h->seq, "%s", perr.msg);
+                    bad = true;
+                }
+            }
+            break;
+        case BLOCK_CHECKPOINT: {
+            const uint8_t *p = (const uint8_t *)payload.data;
+            uint8_t msg[sizeof CHECKPOINT_DOMAIN - 1 + CHECKPOINT_SIGNED_SIZE];
+            if (payload.len != CHECKPOINT_PAYLOAD_SIZE) {
+                fail(rep, "forged", &r, &b, true, h->seq, "checkpoint %" PRIu64 ": wrong size", h->seq);
+                bad = true;
+                break;
+            }
+            memcpy(msg, CHECKPOINT_DOMAIN, sizeof CHECKPOINT_DOMAIN - 1);
+            memcpy(msg + sizeof CHECKPOINT_DOMAIN - 1, p, CHECKPOINT_SIGNED_SIZE);
+            if (!seal_verify(trusted, msg, sizeof msg, p + CHECKPOINT_SIGNED_SIZE)) {
+                fail(rep, "forged", &r, &b, true, h->seq, "checkpoint %" PRIu64 ": the signature is not "
+                     "valid for key %s: the checkpoint is forged, or blocks %" PRIu64 "..%" PRIu64
+                     " were rewritten and the checkpoint altered to match", h->seq, rep->key_id,
+                     any_ckpt ? last_ckpt_seq + 1 : first_seq, h->seq - 1);
+                bad = true;
+                break;
+            }
+            if ((have_id && memcmp(p, store_id, STORE_ID_SIZE) != 0) || get_u64(p + 16) != h->seq) {
+                fail(rep, "forged", &r, &b, true, h->seq, "checkpoint %" PRIu64 " was signed for another "
+                     "store or position (copied from elsewhere)", h->seq);
+                bad = true;
+                break;
+            }
+            if (memcmp(p + 24, h->prev_hash, STORE_HASH_SIZE) != 0) {
+                fail(rep, "changed", &r, &b, true, h->seq, "checkpoint %" PRIu64 " signed a different "
+                     "chain: blocks %" PRIu64 "..%" PRIu64 " were rewritten after they were sealed",
+                     h->seq, any_ckpt ? last_ckpt_seq + 1 : first_seq, h->seq - 1);
+                bad = true;
+                break;
+            }
+            rep->checkpoints++;
+            any_ckpt = true;
+            last_ckpt_seq = h->seq;
+            rep->last_signed_seq = h->seq;
+            rep->last_signed_time = (int64_t)get_u64(p + 56);
+            records_since_ckpt = 0;
+            blocks_since_ckpt = 0;
+            if (have_ret)
+                ret_signed = true;
+            break;
+        }
+        case BLOCK_RETENTION: {
+            char v[200];
+            rep->retention_records++;
+            if (!json_find(payload.data, "deleted_before_seq", v, sizeof v) ||
+                !(ret_before = strtoull(v, NULL, 10), true) ||
+                !json_find(payload.data, "last_deleted_hash", v, sizeof v) ||
+                !unhex(v, strlen(v), ret_hash, STORE_HASH_SIZE)) {
+                fail(rep, "damaged", &r, &b, true, h->seq, "retention record %" PRIu64 " cannot be read", h->seq);
+                bad = true;
+                break;
+            }
+            have_ret = true;
+            ret_signed = false;
+            ret_seq = h->seq;
+            break;
+        }
+        case BLOCK_RECOVERY:
+            rep->recoveries++;
+            break;
+        case BLOCK_NOTICE:
+            rep->notices++;
+            break;
+        }
+        if (bad)
+            break;
+        if (events && (h->type == BLOCK_RETENTION || h->type == BLOCK_RECOVERY || h->type == BLOCK_NOTICE)) {
+            char t[40];
+            mm_time_format(h->t_max, MM_TIME_MILLI, t, sizeof t);
+            buf_printf(events, "{\"seq\":%" PRIu64 ",\"type\":\"%s\",\"time\":\"%s\",\"segment\":\"%s\","
+                       "\"record\":%.*s}\n", h->seq, block_type_name(h->type), t, r.segs[b.seg].name,
+                       (int)payload.len, payload.data);
+        }
+        if (h->type != BLOCK_CHECKPOINT)
+            blocks_since_ckpt++;
+        rep->blocks++;
+        rep->last_seq = h->seq;
+        memcpy(prev_hash, hash, STORE_HASH_SIZE);
+        have_prev = true;
+        expect_seq = h->seq + 1;
+    }
+    if (rep->ok && first) {
+        fail(rep, "missing", &r, NULL, false, 0, "the store has no blocks");
+    }
+    /* a store that does not start at block 0 must have been cut by retention, which said so */
+    if (rep->ok && first_seq != 0) {
+        char h1[65];
+        hex(first_prev, STORE_HASH_SIZE, h1);
+        if (!have_ret)
+            fail(rep, "missing", &r, NULL, true, 0, "blocks 0..%" PRIu64 " are missing and no retention "
+                 "record says they were deleted", first_seq - 1);
+        else if (!ret_signed)
+            fail(rep, "forged", &r, NULL, true, ret_seq, "retention record %" PRIu64 " is not covered by a "
+                 "signed checkpoint: cannot tell retention from removal", ret_seq);
+        else if (ret_before != first_seq || memcmp(ret_hash, first_prev, STORE_HASH_SIZE) != 0)
+            fail(rep, "missing", &r, NULL, true, ret_before, "the store starts at block %" PRIu64 " but the "
+                 "latest retention record deleted blocks before %" PRIu64 ": blocks %" PRIu64 "..%" PRIu64
+                 " were removed", first_seq, ret_before, MM_MIN(ret_before, first_seq),
+                 MM_MAX(ret_before, first_seq) - 1);
+    }
+    rep->deleted_before_seq = have_ret ? ret_before : 0;
+    rep->unsigned_blocks = blocks_since_ckpt;
+    rep->unsigned_records = records_since_ckpt;
+    if (!any_ckpt)
+        rep->last_signed_seq = 0;
+    store_records_release(&recs);
+    buf_release(&blk);
+    buf_release(&payload);
+    store_walk_release(&w);
+    store_reader_close(&r);
+    seal_key_free(trusted);
+    return MM_OK;
+}
