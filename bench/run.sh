@@ -17,6 +17,10 @@ echo "== idle connections (bench/idle.sh)"
 CONNECTIONS=${IDLE_CONNECTIONS:-1000} bench/idle.sh | tee "$out.idle"
 
 echo
+echo "== sealed store (bench/store.sh ${STORE_EVENTS:-50000000})"
+bench/store.sh "${STORE_EVENTS:-50000000}" | tee "$out.store"
+
+echo
 echo "== summary"
 awk '/^receiver/ { t = 1 } t && NF { print } ' "$out"
 awk '$1 == "tcp" || $1 == "tls" { printf "idle %-4s %6d connections: %7.0f bytes each (VmRSS %d -> %d KiB)\n", $1, $2, $7, $3, $4 }' "$out.idle"

@@ -15,7 +15,7 @@ BUILD=${BUILD:-build}
 M=$PWD/$BUILD/mamori
 D=${BENCH_DIR:-/tmp/mamori-bench}
 rm -rf "$D"; mkdir -p "$D/flat"
-[ "$KEEP" = 1 ] 2>/dev/null || trap 'rm -rf "$D"' EXIT
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$D"' EXIT
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 median3() { sort -n | sed -n 2p; }
@@ -44,8 +44,9 @@ printf '| raw | %s | 1 |\n| mamori store (index, hashes, signatures included) | 
     "$RAW" "$SB" "$(echo "$RAW / $SB" | bc -l)" "$ZB" "$(echo "$RAW / $ZB" | bc -l)"
 
 # 3: scan with a field predicate (every record parsed)
+n=$("$M" log search --store "$D/sealed" --format raw program=sshd | wc -l)
 for i in 1 2 3; do
-    a=$(now); n=$("$M" log search --store "$D/sealed" --format raw program=sshd | wc -l); b=$(now); secs "$a" "$b"; echo
+    a=$(now); "$M" log search --store "$D/sealed" --format raw program=sshd >/dev/null; b=$(now); secs "$a" "$b"; echo
 done | grep . | median3 > "$D/scan_s"
 sc=$(cat "$D/scan_s")
 for i in 1 2 3; do
@@ -77,8 +78,10 @@ done
 b=$(now)
 TOTAL=$(( COPIES * BASE ))
 echo "# built in $(secs "$a" "$b") s"
-for i in 1 2 3; do a=$(now); c=$("$M" log search --store "$D/year" --format raw "src_ip=$NEEDLE" | wc -l); b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n1"
-for i in 1 2 3; do a=$(now); c2=$("$M" log search --store "$D/year" --format raw "$NEEDLE" | wc -l); b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n2"
+c=$("$M" log search --store "$D/year" --format raw "src_ip=$NEEDLE" | wc -l)
+c2=$("$M" log search --store "$D/year" --format raw "$NEEDLE" | wc -l)
+for i in 1 2 3; do a=$(now); "$M" log search --store "$D/year" --format raw "src_ip=$NEEDLE" >/dev/null; b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n1"
+for i in 1 2 3; do a=$(now); "$M" log search --store "$D/year" --format raw "$NEEDLE" >/dev/null; b=$(now); secs "$a" "$b"; echo; done | grep . | median3 > "$D/n2"
 "$M" log search --store "$D/year" --stats --format raw "src_ip=$NEEDLE" 2>&1 >/dev/null | tail -1 > "$D/n1stats"
 a=$(now); c3=$(zstdgrep -hF "$NEEDLE" "$D"/flat/*.zst | wc -l); b=$(now); zn=$(secs "$a" "$b")
 sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null && {

@@ -20,7 +20,7 @@ packages=(
 )
 for group in "$@"; do
     case $group in
-    bench) packages+=(linux-perf) ;;
+    bench) packages+=(linux-perf bc) ;;
     capture) packages+=(squid postfix slapd ldap-utils freeradius freeradius-utils clamav clamav-daemon) ;;
     *) echo "scripts/deps.sh: unknown group '$group' (bench, capture)" >&2; exit 2 ;;
     esac

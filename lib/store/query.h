@@ -7,8 +7,9 @@
  *   field!=value    the negation of any of the above (true when the field is absent)
  *   field<N field<=N field>N field>=N   numeric comparison (the field's value as a number)
  *   word            a full-text term: the raw message contains it as a word (ASCII case ignored;
- *                   the characters around it are not letters or digits, nor a dot before a digit
- *                   run); "*word*" is a plain substring
+ *                   the character before it is not a letter, digit or dot, and the one after it
+ *                   is not a letter or digit, nor a dot followed by a letter, digit or dot);
+ *                   "*word*" is a plain substring
  * Fields are the normalised names `mamori log parse` prints (Sigma taxonomy), their ECS aliases,
  * and host, program, message, peer (the sender's address, no port), listener, parser.
  *

@@ -387,7 +387,8 @@ static const char import_usage[] = "--store DIR [options] FILE...\n"
     "  --receive-time TIME  record this receive time (RFC 3339) instead of now\n"
     "  --listener NAME      listener name to record (default: import)\n"
     "  --parser NAME, --no-header, --tz ZONE, --charset NAME   as for `mamori log parse`\n"
-    "  --retention DAYS, --retention-override   as the sensor's store_* settings\n"
+    "  --retention 400d, --retention-override   as the sensor's store_* settings\n"
+    "  --key FILE           the signing key (default <store>/keys/seal.key)\n"
     "  --block-size SIZE    raw bytes per block (default 1m)\n"
     "  --unsealed           benchmarks only: no hash chain, no signatures (verify fails)\n";
 
@@ -399,7 +400,8 @@ int cmd_log_import(int argc, char **argv)
         { "no-header", no_argument, NULL, 'n' },          { "tz", required_argument, NULL, 'z' },
         { "charset", required_argument, NULL, 'c' },      { "retention", required_argument, NULL, 'R' },
         { "retention-override", no_argument, NULL, 'O' }, { "block-size", required_argument, NULL, 'b' },
-        { "unsealed", no_argument, NULL, 'U' },           { "help", no_argument, NULL, 'h' },
+        { "unsealed", no_argument, NULL, 'U' },           { "key", required_argument, NULL, 'K' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct store_options so;
@@ -442,11 +444,13 @@ int cmd_log_import(int argc, char **argv)
             charset = optarg;
             break;
         case 'R':
-            if (mm_parse_duration(optarg, &so.retention_ns) != MM_OK) {
-                die_msg("invalid retention '%s' (e.g. 400d)", optarg);
+            if (!*optarg || mm_is_digit(optarg[strlen(optarg) - 1]) ||
+                mm_parse_duration(optarg, &so.retention_ns) != MM_OK) {
+                die_msg("invalid retention '%s': give a unit, e.g. 400d", optarg);
                 return 2;
             }
             break;
+        case 'K': so.key_path = optarg; break;
         case 'O': so.retention_override = true; break;
         case 'b': {
             uint64_t v;
@@ -602,13 +606,13 @@ int cmd_log_pubkey(int argc, char **argv)
 
 int cmd_log_retention(int argc, char **argv)
 {
-    const char *usage = "--store DIR [--retention DAYS] [--retention-override]\n"
+    const char *usage = "--store DIR [--retention 400d] [--retention-override] [--key FILE]\n"
                         "Delete the segments older than the retention period now, with a signed record "
                         "(the sensor does this hourly). Default retention: 400d.\n";
     static const struct option opts[] = {
         { "store", required_argument, NULL, 's' }, { "retention", required_argument, NULL, 'R' },
-        { "retention-override", no_argument, NULL, 'O' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "retention-override", no_argument, NULL, 'O' }, { "key", required_argument, NULL, 'K' },
+        { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
     };
     struct store_options so;
     store_options_default(&so);
@@ -617,11 +621,13 @@ int cmd_log_retention(int argc, char **argv)
         switch (c) {
         case 's': so.path = optarg; break;
         case 'R':
-            if (mm_parse_duration(optarg, &so.retention_ns) != MM_OK || so.retention_ns <= 0) {
-                die_msg("invalid retention '%s' (e.g. 400d)", optarg);
+            if (!*optarg || mm_is_digit(optarg[strlen(optarg) - 1]) ||
+                mm_parse_duration(optarg, &so.retention_ns) != MM_OK || so.retention_ns <= 0) {
+                die_msg("invalid retention '%s': give a unit, e.g. 400d", optarg);
                 return 2;
             }
             break;
+        case 'K': so.key_path = optarg; break;
         case 'O': so.retention_override = true; break;
         case 'h': printf("usage: mamori log retention %s", usage); return 0;
         default: return usage_error("retention", usage);
