@@ -128,6 +128,8 @@ static int sink_listen(int port)
 }
 
 /* ---- sensor status ---- */
+static uint64_t store_records; /* records the store reported in the last status */
+
 static bool status_get(const char *path, uint64_t *received, uint64_t *queued, uint64_t *written)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -151,6 +153,9 @@ static bool status_get(const char *path, uint64_t *received, uint64_t *queued, u
         return false;
     *received = strtoull(r + 11, NULL, 10);
     *queued = q ? strtoull(q + 15, NULL, 10) : 0;
+    const char *st = strstr(buf, "\"store\":{");
+    const char *sr = st ? strstr(st, "\"records\":") : NULL;
+    store_records = sr ? strtoull(sr + 10, NULL, 10) : 0;
     *written = w ? strtoull(w + 16, NULL, 10) : 0;
     return true;
 }
@@ -158,6 +163,7 @@ static bool status_get(const char *path, uint64_t *received, uint64_t *queued, u
 static void usage(void)
 {
     fputs("usage: benchtool run [--sink PORT | --file F] [--bytes N] [--status SOCK --received N]\n"
+          "                     [--store-records N]  (also wait for the sensor's store to hold N)\n"
           "                     [--pid P] [--timeout S] -- SENDER ARGS...\n", stderr);
     exit(2);
 }
@@ -168,7 +174,7 @@ int main(int argc, char **argv)
         usage();
     int sink_port = 0;
     const char *file = NULL, *status = NULL;
-    uint64_t bytes = 0, received = 0;
+    uint64_t bytes = 0, received = 0, want_store = 0;
     pid_t pid = 0;
     double timeout = 120;
     int i = 2;
@@ -185,6 +191,8 @@ int main(int argc, char **argv)
             status = argv[++i];
         else if (!strcmp(argv[i], "--received"))
             received = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--store-records"))
+            want_store = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--pid"))
             pid = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--timeout"))
@@ -249,7 +257,7 @@ int main(int argc, char **argv)
                 uint64_t r, q, w;
                 last_status = t;
                 if (status_get(status, &r, &q, &w) && r >= received && q == 0 &&
-                    (!file || w == (uint64_t)size)) {
+                    (!file || w == (uint64_t)size) && store_records >= want_store) {
                     if (!file) {
                         done_at = t;
                         break;

@@ -8,6 +8,8 @@
 #   mamori-json     mamori sensor, workers = 2, parsed and normalised, JSON lines to a file
 #   mamori-raw      the same, output_format = raw (parsed, counted, message written as received)
 #   mamori-none     the same, output_format = none (parsed and counted, nothing written)
+#   mamori-store    output_format = none and the sealed store on: done when the store holds every
+#                   message (compressed, hashed; signed at the 60 s checkpoints and at stop)
 # Each is timed from the sender's start to the moment the last message is in the output file
 # (benchtool run), TRIALS times, interleaved; the table shows medians.
 #
@@ -19,7 +21,7 @@ BUILD=${BUILD:-build}
 MESSAGES=${MESSAGES:-2500000}
 TRIALS=${TRIALS:-3}
 CONNECTIONS=${CONNECTIONS:-2}
-ONLY=${ONLY:-sink rsyslog-imtcp rsyslog-imptcp mamori-json mamori-raw mamori-none}
+ONLY=${ONLY:-sink rsyslog-imtcp rsyslog-imptcp mamori-json mamori-raw mamori-none mamori-store}
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
 MAMORI=$PWD/$BUILD/mamori
 SENDLOG=$PWD/$BUILD/tools/sendlog
@@ -120,12 +122,15 @@ run_rsyslog() { # variant trial
 }
 
 run_mamori() { # format trial
-    local d=$W/mamori out fail='' cond
+    local d=$W/mamori out fail='' cond format=$1 store=
     rm -rf "$d"; mkdir -p "$d"
+    if [ "$1" = store ]; then format=none; store=$d/store; fi
     cat > "$d/sensor.conf" <<CFG
 workers = 2
 output = $d/out
-output_format = $1
+output_format = $format
+store = $store
+store_block_interval = 100ms
 state_dir = $d/state
 log_level = error
 [listener tcp]
@@ -140,6 +145,7 @@ CFG
     json) cond=(--file "$d/out" --status "$d/state/sensor.sock" --received "$N") ;;
     raw) cond=(--file "$d/out" --bytes "$WIRE_BYTES") ;;
     none) cond=(--status "$d/state/sensor.sock" --received "$N") ;;
+    store) cond=(--status "$d/state/sensor.sock" --received "$N" --store-records "$N") ;;
     esac
     sender "$PORT"
     out=$("$TOOL" run "${cond[@]}" --pid "$RECEIVER_PID" -- "${SENDER[@]}")
@@ -172,6 +178,7 @@ for t in $(seq 1 "$TRIALS"); do
         mamori-json) run_mamori json "$t" ;;
         mamori-raw) run_mamori raw "$t" ;;
         mamori-none) run_mamori none "$t" ;;
+        mamori-store) run_mamori store "$t" ;;
         *) echo "unknown row $what" >&2; exit 2 ;;
         esac
     done

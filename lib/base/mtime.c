@@ -143,20 +143,30 @@ int32_t mm_tz_offset_at(const struct mm_tz *tz, int y, int mon, int day, int h, 
 {
     if (!tz->local)
         return tz->offset_sec;
-    /* mktime consults the zone database under a lock; cache the answer per local hour, which is
-     * the granularity of every real zone's transitions */
-    static _Thread_local int64_t cached_hour = INT64_MIN;
-    static _Thread_local int32_t cached_off;
+    /* mktime consults the zone database under a lock (and glibc stats /etc/localtime each time);
+     * cache the answer per local hour, which is the granularity of every real zone's
+     * transitions, for the last 64 hours seen (input is rarely in order across sources) */
+    static _Thread_local struct {
+        int64_t hour;
+        int32_t off;
+    } cache[64];
+    static _Thread_local bool cache_init;
+    if (!cache_init) {
+        for (size_t i = 0; i < MM_ARRAY_LEN(cache); i++)
+            cache[i].hour = INT64_MIN;
+        cache_init = true;
+    }
     int64_t hour_key = mm_utc_seconds(y, mon, day, h, 0, 0) / 3600;
-    if (hour_key == cached_hour)
-        return cached_off;
+    size_t slot = (size_t)((uint64_t)hour_key % MM_ARRAY_LEN(cache));
+    if (cache[slot].hour == hour_key)
+        return cache[slot].off;
     struct tm tm = { .tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = day, .tm_hour = h,
                      .tm_min = mi, .tm_sec = s, .tm_isdst = -1 };
     time_t t = mktime(&tm);
     int32_t off = 0;
     if (t != (time_t)-1)
         off = (int32_t)(mm_utc_seconds(y, mon, day, h, mi, s) - (int64_t)t);
-    cached_hour = hour_key;
-    cached_off = off;
+    cache[slot].hour = hour_key;
+    cache[slot].off = off;
     return off;
 }

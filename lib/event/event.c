@@ -285,6 +285,14 @@ static const struct {
     { "username", "user.name" },
 };
 
+bool event_is_ecs_name(const char *name)
+{
+    for (size_t i = 0; i < MM_ARRAY_LEN(ecs_names); i++)
+        if (!strcmp(ecs_names[i].ecs, name))
+            return true;
+    return false;
+}
+
 const char *event_ecs_name(const char *sigma_name)
 {
     size_t lo = 0, hi = MM_ARRAY_LEN(ecs_names);

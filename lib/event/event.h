@@ -127,5 +127,7 @@ enum mm_status event_to_json(const struct event *ev, struct buf *out, unsigned f
 
 /* The ECS name for a Sigma field name, or NULL when there is none. */
 const char *event_ecs_name(const char *sigma_name);
+/* Is this the ECS name of some Sigma name? */
+bool event_is_ecs_name(const char *name);
 
 #endif

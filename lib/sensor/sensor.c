@@ -73,6 +73,29 @@ static void emit_clock_event(struct sensor *s, struct worker *w, const struct so
     buf_append_str(b, "}\n");
 }
 
+/* The store could not write, or writes again: an event in the output (parser "mamori", log source
+ * mamori/store) besides the log line, so detection and the server can alert on it. Called on the
+ * store's thread; the output queue is thread-safe. */
+static void store_notify(void *ctx, bool blocked, const char *text)
+{
+    struct sensor *s = ctx;
+    if (s->cfg.output_format != OUTPUT_JSON || !s->out)
+        return;
+    struct buf b;
+    buf_init(&b, BUF_NO_MAX);
+    char t[40];
+    mm_time_format(mm_now_ns(), MM_TIME_MICRO, t, sizeof t);
+    buf_printf(&b, "{\"@timestamp\":\"%s\",\"receive_time\":\"%s\",\"parser\":\"mamori\","
+                   "\"logsource\":{\"product\":\"mamori\",\"service\":\"store\"},\"action\":\"%s\","
+                   "\"store\":", t, t, blocked ? "store_write_failed" : "store_write_resumed");
+    json_write_string(&b, s->cfg.store, strlen(s->cfg.store));
+    buf_append_str(&b, ",\"message\":");
+    json_write_string(&b, text, strlen(text));
+    buf_append_str(&b, "}\n");
+    output_submit(s->out, &b);
+    buf_release(&b);
+}
+
 static void log_clock_change(struct sensor *s, struct worker *w, const struct source_stats *src,
                              enum source_change ch, int64_t thr, int64_t now)
 {
@@ -344,7 +367,7 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
         struct store_options so;
         if ((st = sensor_store_options(&s->cfg, &so, err)) != MM_OK)
             goto fail;
-        s->store = storeout_open(&so, s->cfg.queue_size, &s->store_durable, err);
+        s->store = storeout_open(&so, s->cfg.queue_size, &s->store_durable, store_notify, s, err);
         if (!s->store) {
             st = MM_ERR_IO;
             goto fail;
@@ -675,10 +698,10 @@ int sensor_run(struct sensor *s)
     for (size_t i = 0; i < s->nworkers; i++)
         worker_join(&s->workers[i]);
     filein_stop(s->filein);
-    output_close(s->out);
-    s->out = NULL;
     storeout_close(s->store); /* everything accepted is written, signed and synced */
     s->store = NULL;
+    output_close(s->out);     /* after the store, which may still report into it */
+    s->out = NULL;
     filein_finish(s->filein); /* file positions, now that what was read is durable */
     s->filein = NULL;
     if (stfd >= 0) {
@@ -703,8 +726,8 @@ void sensor_free(struct sensor *s)
     for (size_t i = 0; s->workers && i < s->nworkers; i++)
         worker_release(&s->workers[i]);
     mm_free(s->workers);
-    output_close(s->out);
     storeout_close(s->store);
+    output_close(s->out);
     if (s->filein)
         filein_finish(s->filein);
     for (size_t i = 0; i < s->nlisteners; i++)

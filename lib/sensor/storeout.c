@@ -36,6 +36,10 @@ struct storeout {
     } fifo[STOREOUT_FIFO];
     size_t head, n;
     uint64_t abandoned;
+    storeout_notify_fn notify;
+    void *notify_ctx;
+    bool was_blocked;
+    uint64_t errors_at_block;
 };
 
 void storeout_add(struct buf *b, int64_t receive_ns, const char *peer, const char *lkey, size_t lkey_len,
@@ -87,6 +91,20 @@ static void update(struct storeout *so)
     pthread_mutex_lock(&so->lock);
     so->snap = ss;
     pthread_mutex_unlock(&so->lock);
+    if (ss.blocked != so->was_blocked) {
+        so->was_blocked = ss.blocked;
+        char text[300];
+        if (ss.blocked) {
+            so->errors_at_block = ss.write_errors;
+            snprintf(text, sizeof text, "the store cannot write (disk full or I/O error): received "
+                     "messages are held back and senders slowed until it can");
+        } else {
+            snprintf(text, sizeof text, "the store writes again after %" PRIu64 " failed attempts; "
+                     "nothing was dropped", ss.write_errors - so->errors_at_block);
+        }
+        if (so->notify)
+            so->notify(so->notify_ctx, ss.blocked, text);
+    }
 }
 
 static void tick(void *ctx)
@@ -151,10 +169,12 @@ static void consume(void *ctx, const char *data, size_t len, uint64_t ticket)
 }
 
 struct storeout *storeout_open(const struct store_options *o, size_t queue_bytes, _Atomic uint64_t *durable,
-                               struct mm_error *err)
+                               storeout_notify_fn notify, void *notify_ctx, struct mm_error *err)
 {
     struct storeout *so = mm_calloc(1, sizeof *so);
     so->durable = durable;
+    so->notify = notify;
+    so->notify_ctx = notify_ctx;
     pthread_mutex_init(&so->lock, NULL);
     so->st = store_open(o, err);
     if (!so->st) {

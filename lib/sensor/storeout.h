@@ -12,9 +12,13 @@
 #include "store/store.h"
 
 struct storeout;
+/* Told when writes start failing (blocked true) and when they succeed again, on the store's
+ * thread: the sensor turns it into an event in its output, for detection and the server. */
+typedef void (*storeout_notify_fn)(void *ctx, bool blocked, const char *text);
 /* durable: updated with the ticket of the last batch whose records are all on stable storage. */
 struct storeout *storeout_open(const struct store_options *o, size_t queue_bytes,
-                               _Atomic uint64_t *durable, struct mm_error *err);
+                               _Atomic uint64_t *durable, storeout_notify_fn notify, void *notify_ctx,
+                               struct mm_error *err);
 /* Append one message to a worker's batch. */
 void storeout_add(struct buf *batch, int64_t receive_ns, const char *peer, const char *lkey,
                   size_t lkey_len, const char *parser, uint8_t flags, const char *raw, size_t raw_len,

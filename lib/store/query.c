@@ -77,8 +77,7 @@ enum mm_status store_query_add_term(struct store_query *q, const char *term, str
     } else {
         p->value = mm_strdup(term);
         p->len = n;
-        if (store_token_for_term(term, n, &p->tokens[0]))
-            p->ntokens = 1;
+        p->ntokens = store_tokens_for_term(term, n, p->tokens, PRED_MAX_TOKENS);
     }
     return MM_OK;
 }
@@ -118,6 +117,7 @@ enum mm_status store_query_add(struct store_query *q, const char *text, struct m
     size_t vl = strlen(v);
     struct pred *p = new_pred(q);
     p->field = mm_strndup(text, i);
+    p->ecs = event_is_ecs_name(p->field);
     p->negate = neg;
     p->op = o;
     if (o != P_EQ) {
@@ -261,6 +261,27 @@ struct slice store_record_text(struct store_reparse *rp, const struct store_rec 
     return rec->raw;
 }
 
+/* the parser of a name, remembered: a search looks up the same few names millions of times */
+static const struct parser *parser_cached(struct store_reparse *rp, struct slice name)
+{
+    for (size_t i = 0; i < rp->nparsers; i++)
+        if (rp->parsers[i].len == name.len && !memcmp(rp->parsers[i].name, name.p, name.len))
+            return rp->parsers[i].parser;
+    char pname[64];
+    if (name.len >= sizeof pname)
+        return NULL;
+    memcpy(pname, name.p, name.len);
+    pname[name.len] = '\0';
+    const struct parser *p = parser_find(pname);
+    if (rp->nparsers < MM_ARRAY_LEN(rp->parsers)) {
+        memcpy(rp->parsers[rp->nparsers].name, pname, name.len + 1);
+        rp->parsers[rp->nparsers].len = name.len;
+        rp->parsers[rp->nparsers].parser = p;
+        rp->nparsers++;
+    }
+    return p;
+}
+
 void store_parse_record(struct store_reparse *rp, const struct store_rec *rec, struct event *ev)
 {
     struct reparse_entry *e = entry_for(rp, rec->listener);
@@ -275,12 +296,7 @@ void store_parse_record(struct store_reparse *rp, const struct store_rec *rec, s
     buf_append(&rp->peer, rec->peer.p, rec->peer.len);
     ev->peer = rec->peer.len ? rp->peer.data : NULL;
     struct parse_options po = e->po;
-    char pname[64];
-    if (rec->parser.len && rec->parser.len < sizeof pname) {
-        memcpy(pname, rec->parser.p, rec->parser.len);
-        pname[rec->parser.len] = '\0';
-        po.forced = parser_find(pname);
-    }
+    po.forced = rec->parser.len ? parser_cached(rp, rec->parser) : NULL;
     parse_message(ev, &po);
 }
 
@@ -392,7 +408,7 @@ static bool field_match(const struct pred *p, const struct store_rec *rec, const
 {
     const char *f = p->field;
     struct slice v = { NULL, 0 };
-    bool have = false;
+    bool have = false, special = true;
     if (!strcmp(f, "host")) {
         v = ev->host;
         have = v.len > 0;
@@ -420,9 +436,11 @@ static bool field_match(const struct pred *p, const struct store_rec *rec, const
                 v.len = (size_t)(colon - v.p);
         }
         have = v.len > 0;
+    } else {
+        special = false;
     }
-    if (have)
-        return value_match(p, v.p, v.len);
+    if (special)
+        return have && value_match(p, v.p, v.len);
     /* every field of that name (a name can repeat), then ECS aliases */
     bool seen = false;
     for (unsigned i = 0; i < ev->nfields; i++) {
@@ -433,7 +451,7 @@ static bool field_match(const struct pred *p, const struct store_rec *rec, const
                 return true;
         }
     }
-    if (seen)
+    if (seen || !p->ecs)
         return false;
     for (unsigned i = 0; i < ev->nfields; i++) {
         const struct event_field *fl = &ev->fields[i];
@@ -487,6 +505,7 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
             need_event = true;
     struct store_walk w;
     store_walk_init(&w, &r, true);
+    w.no_trailer = true;
     struct buf payload;
     buf_init(&payload, BUF_NO_MAX);
     struct store_records recs = { 0 };

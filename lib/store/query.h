@@ -37,6 +37,7 @@ struct pred {
     double num;
     uint8_t net[16];
     int family, bits; /* P_CIDR */
+    bool ecs;         /* field is an ECS name: also match the Sigma fields it stands for */
     uint64_t tokens[PRED_MAX_TOKENS]; /* all must be in a block that can match */
     size_t ntokens;
 };
@@ -81,10 +82,17 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
 
 /* Parsing stored records again as the sensor did: the listener's charset, zone and header setting,
  * and the parser that matched then. Caches options and converters per listener. */
+struct parser;
 struct store_reparse {
     struct reparse_entry *e;
     size_t n;
     struct buf conv, peer;
+    struct {
+        char name[64];
+        size_t len;
+        const struct parser *parser;
+    } parsers[32];
+    size_t nparsers;
 };
 void store_reparse_init(struct store_reparse *rp);
 void store_reparse_release(struct store_reparse *rp);

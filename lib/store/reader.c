@@ -140,6 +140,9 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
                 w->seg++;
                 return MM_ERR_IO;
             }
+            /* a search hops from index to index: readahead would read the payloads between */
+            if (w->no_trailer)
+                posix_fadvise(w->fd, 0, 0, POSIX_FADV_RANDOM);
         }
         if (w->off >= sg->size) {
             close(w->fd);
@@ -149,13 +152,19 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
         }
         b->seg = w->seg;
         b->offset = w->off;
-        uint8_t hdr[STORE_HDR_SIZE];
+        /* one read for the header and (usually all of) the index: a search touches nothing else
+         * of the blocks it skips */
+        uint8_t *hdr;
+        size_t got = (size_t)MM_MIN(sg->size - w->off, (uint64_t)(w->want_index ? STORE_HDR_SIZE + 65536 : STORE_HDR_SIZE));
+        buf_reset(&w->index);
+        buf_reserve(&w->index, STORE_HDR_SIZE + 65536);
+        hdr = (uint8_t *)w->index.data;
         const char *reason;
         enum mm_status st = MM_ERR_PARSE;
         if (sg->size - w->off < STORE_HDR_SIZE) {
             snprintf(why, whylen, "%s: the file ends %" PRIu64 " bytes into a block header",
                      sg->name, sg->size - w->off);
-        } else if (!pread_full(w->fd, hdr, sizeof hdr, w->off)) {
+        } else if (!pread_full(w->fd, hdr, got, w->off)) {
             snprintf(why, whylen, "%s: read error at byte %" PRIu64, sg->name, w->off);
             st = MM_ERR_IO;
         } else if (!block_header_decode(hdr, &b->h, &reason)) {
@@ -166,14 +175,18 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
                      sg->size - w->off, block_total_size(&b->h));
         } else {
             uint64_t toff = w->off + block_total_size(&b->h) - STORE_TRAILER_SIZE;
-            bool ok = pread_full(w->fd, b->trailer, STORE_TRAILER_SIZE, toff);
+            bool ok = w->no_trailer ? (memset(b->trailer, 0, sizeof b->trailer), true)
+                                    : pread_full(w->fd, b->trailer, STORE_TRAILER_SIZE, toff);
             b->index = NULL;
             if (ok && w->want_index && b->h.index_len) {
-                buf_reset(&w->index);
-                buf_reserve(&w->index, b->h.index_len);
-                ok = pread_full(w->fd, w->index.data, b->h.index_len, w->off + STORE_HDR_SIZE);
-                w->index.len = b->h.index_len;
-                b->index = (uint8_t *)w->index.data;
+                size_t have = got - STORE_HDR_SIZE;
+                if (b->h.index_len > have) {
+                    buf_reserve(&w->index, STORE_HDR_SIZE + (size_t)b->h.index_len);
+                    ok = pread_full(w->fd, w->index.data + STORE_HDR_SIZE + have, b->h.index_len - have,
+                                    w->off + STORE_HDR_SIZE + have);
+                }
+                w->index.len = STORE_HDR_SIZE + b->h.index_len;
+                b->index = (uint8_t *)w->index.data + STORE_HDR_SIZE;
             }
             if (!ok) {
                 snprintf(why, whylen, "%s: read error at byte %" PRIu64, sg->name, w->off);

@@ -109,6 +109,8 @@ size_t store_tokens_for_value(const char *field, const char *value, size_t len, 
 bool store_token_for_cidr(const char *cidr, uint64_t *out);
 /* For a full-text term: its token when it is an IPv4 address (raw text is indexed for those). */
 bool store_token_for_term(const char *term, size_t len, uint64_t *out);
+/* All the tokens such a term implies (its address and networks): all are in a block holding it. */
+size_t store_tokens_for_term(const char *term, size_t len, uint64_t *out, size_t max);
 
 /* ---- reading (reader.c) ---- */
 struct store_segment {
@@ -144,9 +146,10 @@ struct store_walk {
     struct store_reader *r;
     size_t seg;
     uint64_t off;
-    struct buf index;
+    struct buf index; /* header and index of the current block */
     int fd;
     bool want_index;
+    bool no_trailer; /* searches: skip reading the trailer (b->trailer is zero) */
 };
 void store_walk_init(struct store_walk *w, struct store_reader *r, bool want_index);
 enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char *why, size_t whylen);

@@ -314,10 +314,15 @@ bool store_token_for_cidr(const char *cidr, uint64_t *out)
 
 bool store_token_for_term(const char *term, size_t len, uint64_t *out)
 {
+    return store_tokens_for_term(term, len, out, 1) == 1;
+}
+
+size_t store_tokens_for_term(const char *term, size_t len, uint64_t *out, size_t max)
+{
     uint8_t a[4];
     if (len < 7 || len > 15 || !ipv4_strict(term, len, a))
-        return false;
-    struct collect c = { out, 0, 1 };
-    emit_text(emit_collect, &c, "ip", term, len);
-    return true;
+        return 0;
+    struct collect c = { out, 0, max };
+    emit_ip4(emit_collect, &c, a); /* the ip token first, then its networks */
+    return c.n;
 }
