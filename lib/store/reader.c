@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -81,6 +82,18 @@ enum mm_status store_reader_open(struct store_reader *r, const char *path, struc
     return MM_OK;
 }
 
+bool store_writer_active(const char *path)
+{
+    char lp[4200];
+    snprintf(lp, sizeof lp, "%s/lock", path);
+    int fd = open(lp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
 void store_reader_close(struct store_reader *r)
 {
     for (size_t i = 0; i < r->nsegs; i++)
@@ -110,7 +123,7 @@ void store_walk_release(struct store_walk *w)
     buf_release(&w->index);
 }
 
-static bool pread_full(int fd, void *p, size_t n, uint64_t off)
+bool store_pread_full(int fd, void *p, size_t n, uint64_t off)
 {
     uint8_t *q = p;
     while (n) {
@@ -155,38 +168,47 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
         /* one read for the header and (usually all of) the index: a search touches nothing else
          * of the blocks it skips */
         uint8_t *hdr;
-        size_t got = (size_t)MM_MIN(sg->size - w->off, (uint64_t)(w->want_index ? STORE_HDR_SIZE + 65536 : STORE_HDR_SIZE));
+        /* blocks of a store have indexes of similar size: guess the last one's (cold reads of
+         * a year's indexes are what a needle search costs) */
+        size_t guess = w->want_index ? (w->index_guess ? w->index_guess : 16384) : 0;
+        size_t got = (size_t)MM_MIN(sg->size - w->off, (uint64_t)(STORE_HDR_SIZE + guess));
         buf_reset(&w->index);
-        buf_reserve(&w->index, STORE_HDR_SIZE + 65536);
+        buf_reserve(&w->index, STORE_HDR_SIZE + guess);
         hdr = (uint8_t *)w->index.data;
         const char *reason;
         enum mm_status st = MM_ERR_PARSE;
+        bool last = w->seg + 1 == w->r->nsegs;
         if (sg->size - w->off < STORE_HDR_SIZE) {
+            if (last && w->live_tail)
+                goto live_end;
             snprintf(why, whylen, "%s: the file ends %" PRIu64 " bytes into a block header",
                      sg->name, sg->size - w->off);
-        } else if (!pread_full(w->fd, hdr, got, w->off)) {
+        } else if (!store_pread_full(w->fd, hdr, got, w->off)) {
             snprintf(why, whylen, "%s: read error at byte %" PRIu64, sg->name, w->off);
             st = MM_ERR_IO;
         } else if (!block_header_decode(hdr, &b->h, &reason)) {
             snprintf(why, whylen, "%s at byte %" PRIu64 ": %s", sg->name, w->off, reason);
         } else if (w->off + block_total_size(&b->h) > sg->size) {
+            if (last && w->live_tail)
+                goto live_end;
             snprintf(why, whylen, "%s at byte %" PRIu64 ": block %" PRIu64 " is truncated: the file "
                      "ends %" PRIu64 " bytes into a block of %" PRIu64, sg->name, w->off, b->h.seq,
                      sg->size - w->off, block_total_size(&b->h));
         } else {
             uint64_t toff = w->off + block_total_size(&b->h) - STORE_TRAILER_SIZE;
             bool ok = w->no_trailer ? (memset(b->trailer, 0, sizeof b->trailer), true)
-                                    : pread_full(w->fd, b->trailer, STORE_TRAILER_SIZE, toff);
+                                    : store_pread_full(w->fd, b->trailer, STORE_TRAILER_SIZE, toff);
             b->index = NULL;
             if (ok && w->want_index && b->h.index_len) {
                 size_t have = got - STORE_HDR_SIZE;
                 if (b->h.index_len > have) {
                     buf_reserve(&w->index, STORE_HDR_SIZE + (size_t)b->h.index_len);
-                    ok = pread_full(w->fd, w->index.data + STORE_HDR_SIZE + have, b->h.index_len - have,
+                    ok = store_pread_full(w->fd, w->index.data + STORE_HDR_SIZE + have, b->h.index_len - have,
                                     w->off + STORE_HDR_SIZE + have);
                 }
                 w->index.len = STORE_HDR_SIZE + b->h.index_len;
                 b->index = (uint8_t *)w->index.data + STORE_HDR_SIZE;
+                w->index_guess = MM_MIN((size_t)b->h.index_len, (size_t)1 << 20);
             }
             if (!ok) {
                 snprintf(why, whylen, "%s: read error at byte %" PRIu64, sg->name, w->off);
@@ -201,6 +223,13 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
         w->fd = -1;
         w->seg++;
         return st;
+    live_end:
+        /* the writer is appending this block right now: the walk ends before it */
+        w->live_tail_seen = true;
+        close(w->fd);
+        w->fd = -1;
+        w->seg++;
+        return MM_EOF;
     }
 }
 
@@ -216,14 +245,14 @@ enum mm_status store_read_payload(struct store_walk *w, const struct store_block
     buf_reset(out);
     if (!(b->h.flags & BLOCK_F_ZSTD)) {
         buf_reserve(out, b->h.payload_len);
-        if (!pread_full(fd, out->data, b->h.payload_len, off))
+        if (!store_pread_full(fd, out->data, b->h.payload_len, off))
             rc = mm_error_set(err, MM_ERR_IO, "%s: cannot read block %" PRIu64, sg->name, b->h.seq);
         else
             out->len = b->h.payload_len;
     } else {
         char *tmp = mm_malloc(b->h.payload_len ? b->h.payload_len : 1);
         buf_reserve(out, b->h.raw_len);
-        if (!pread_full(fd, tmp, b->h.payload_len, off)) {
+        if (!store_pread_full(fd, tmp, b->h.payload_len, off)) {
             rc = mm_error_set(err, MM_ERR_IO, "%s: cannot read block %" PRIu64, sg->name, b->h.seq);
         } else {
             size_t n = ZSTD_decompress(out->data, b->h.raw_len, tmp, b->h.payload_len);
@@ -240,6 +269,12 @@ enum mm_status store_read_payload(struct store_walk *w, const struct store_block
     if (fd != w->fd)
         close(fd);
     return rc;
+}
+
+void store_hex(const uint8_t *p, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
 void store_records_release(struct store_records *r)

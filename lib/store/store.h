@@ -150,7 +150,17 @@ struct store_walk {
     int fd;
     bool want_index;
     bool no_trailer; /* searches: skip reading the trailer (b->trailer is zero) */
+    size_t index_guess; /* bytes of index to read with the header (the last block's) */
+    bool live_tail;  /* a writer holds the store: a short block at the very end is being
+                        written, not torn; the walk ends before it (live_tail_seen) */
+    bool live_tail_seen;
 };
+/* pread all n bytes (retrying short reads and EINTR); false on error or end of file. */
+bool store_pread_full(int fd, void *p, size_t n, uint64_t off);
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
+void store_hex(const uint8_t *p, size_t n, char *out);
+/* Does a writer (sensor, import) hold the store's lock now? */
+bool store_writer_active(const char *path);
 void store_walk_init(struct store_walk *w, struct store_reader *r, bool want_index);
 enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char *why, size_t whylen);
 void store_walk_release(struct store_walk *w);
@@ -192,6 +202,7 @@ struct store_verify_report {
     uint64_t retention_records, deleted_before_seq, recoveries, notices;
     char key_id[17];
     bool key_from_store; /* verified against the key stored beside the data, not --pubkey */
+    bool writer_active;  /* a sensor or import was writing: the last block may not be counted */
 };
 /* Verify the whole store; pubkey_path NULL: the store's own seal.pub. MM_OK when it ran (see
  * rep->ok); an error only when it could not run at all. events: each retention, recovery and

@@ -13,12 +13,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
 static bool unhex(const char *s, size_t n, uint8_t *out, size_t outlen)
 {
     if (n != 2 * outlen)
@@ -114,6 +108,7 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
     rep->segments = r.nsegs;
     struct store_walk w;
     store_walk_init(&w, &r, true);
+    w.live_tail = rep->writer_active = store_writer_active(path);
     struct buf blk, payload;
     buf_init(&blk, BUF_NO_MAX);
     buf_init(&payload, BUF_NO_MAX);
@@ -354,7 +349,7 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
     /* a store that does not start at block 0 must have been cut by retention, which said so */
     if (rep->ok && first_seq != 0) {
         char h1[65];
-        hex(first_prev, STORE_HASH_SIZE, h1);
+        store_hex(first_prev, STORE_HASH_SIZE, h1);
         if (!have_ret)
             fail(rep, "missing", &r, NULL, true, 0, "blocks 0..%" PRIu64 " are missing and no retention "
                  "record says they were deleted", first_seq - 1);

@@ -121,12 +121,6 @@ enum mm_status store_options_check(const struct store_options *o, struct mm_erro
     return MM_OK;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
 /* ---- writing blocks ---- */
 
 static enum mm_status fsync_dir(const char *dir)
@@ -731,7 +725,7 @@ enum mm_status store_apply_retention(struct store *st, int64_t now)
     enum mm_status rc = MM_OK;
     if (ndel) {
         char h[STORE_HASH_SIZE * 2 + 1], t[40], tc[40];
-        hex(last_hash, STORE_HASH_SIZE, h);
+        store_hex(last_hash, STORE_HASH_SIZE, h);
         mm_time_format(now, MM_TIME_MILLI, t, sizeof t);
         mm_time_format(cutoff, MM_TIME_MILLI, tc, sizeof tc);
         double days = (double)st->o.retention_ns / (double)STORE_DAY_NS;
@@ -768,22 +762,6 @@ enum mm_status store_apply_retention(struct store *st, int64_t now)
 
 /* ---- opening, recovery ---- */
 
-static enum mm_status read_full(int fd, void *p, size_t n, uint64_t off)
-{
-    uint8_t *q = p;
-    while (n) {
-        ssize_t r = pread(fd, q, n, (off_t)off);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return MM_ERR_IO;
-        q += r;
-        n -= (size_t)r;
-        off += (uint64_t)r;
-    }
-    return MM_OK;
-}
-
 struct tail_scan {
     uint64_t good_end;   /* bytes of valid blocks */
     uint64_t blocks, last_seq, records;
@@ -816,7 +794,7 @@ static enum mm_status scan_tail(int fd, uint64_t size, struct tail_scan *ts)
             snprintf(ts->why, sizeof ts->why, "partial block header (%" PRIu64 " bytes)", size - off);
             break;
         }
-        if (read_full(fd, hdr, sizeof hdr, off) != MM_OK)
+        if (!store_pread_full(fd, hdr, sizeof hdr, off))
             return MM_ERR_IO;
         if (!block_header_decode(hdr, &h, &why)) {
             snprintf(ts->why, sizeof ts->why, "%s", why);
@@ -857,7 +835,7 @@ static enum mm_status scan_tail(int fd, uint64_t size, struct tail_scan *ts)
             blkcap = ents[i].total;
             blk = mm_realloc(blk, blkcap);
         }
-        if (read_full(fd, blk, ents[i].total, ents[i].off) != MM_OK) {
+        if (!store_pread_full(fd, blk, ents[i].total, ents[i].off)) {
             mm_free(blk);
             mm_free(ents);
             return MM_ERR_IO;
@@ -896,13 +874,13 @@ static enum mm_status scan_tail(int fd, uint64_t size, struct tail_scan *ts)
     }
     if (good) {
         ts->last_seq = ents[good - 1].seq;
-        if (read_full(fd, ts->last_hash, STORE_HASH_SIZE, ents[good - 1].off + ents[good - 1].total -
-                      STORE_TRAILER_SIZE) != MM_OK) {
+        if (!store_pread_full(fd, ts->last_hash, STORE_HASH_SIZE, ents[good - 1].off + ents[good - 1].total -
+                      STORE_TRAILER_SIZE)) {
             mm_free(ents);
             return MM_ERR_IO;
         }
         if (ents[0].type == BLOCK_SEGMENT &&
-            read_full(fd, ts->seg_payload, SEGMENT_PAYLOAD_SIZE, ents[0].off + STORE_HDR_SIZE + 0) == MM_OK)
+            store_pread_full(fd, ts->seg_payload, SEGMENT_PAYLOAD_SIZE, ents[0].off + STORE_HDR_SIZE + 0))
             ts->has_segment_block = true;
     }
     if (ts->torn && !ts->why[0])
@@ -931,7 +909,7 @@ static enum mm_status cut_tail(struct store *st, const char *segpath, int fd, ui
     uint64_t off = at;
     while (off < size) {
         size_t n = (size_t)MM_MIN((uint64_t)sizeof buf, size - off);
-        if (read_full(fd, buf, n, off) != MM_OK || write(out, buf, n) != (ssize_t)n) {
+        if (!store_pread_full(fd, buf, n, off) || write(out, buf, n) != (ssize_t)n) {
             close(out);
             return MM_ERR_IO;
         }
@@ -955,7 +933,7 @@ static uint64_t signed_checkpoint_after(struct store *st, int fd, uint64_t from,
         return UINT64_MAX; /* far more than a torn write: treat as signed data present */
     uint8_t *b = mm_malloc(n ? n : 1);
     uint64_t found = 0;
-    if (read_full(fd, b, n, from) != MM_OK) {
+    if (!store_pread_full(fd, b, n, from)) {
         mm_free(b);
         return 0;
     }

@@ -88,12 +88,12 @@ int cmd_log_verify(int argc, char **argv)
                    ",\"last_signed_seq\":%" PRIu64 ",\"last_signed_time\":\"%s\",\"unsigned_blocks\":%" PRIu64
                    ",\"unsigned_records\":%" PRIu64 ",\"retention_records\":%" PRIu64
                    ",\"deleted_before_seq\":%" PRIu64 ",\"recoveries\":%" PRIu64 ",\"notices\":%" PRIu64
-                   ",\"key_id\":\"%s\",\"key_from_store\":%s",
+                   ",\"key_id\":\"%s\",\"key_from_store\":%s,\"writer_active\":%s",
                    rep.ok ? "true" : "false", rep.segments, rep.blocks, rep.first_seq, rep.last_seq,
                    rep.records, rep.bytes, t0, t1, rep.checkpoints, rep.last_signed_seq, ts,
                    rep.unsigned_blocks, rep.unsigned_records, rep.retention_records,
                    rep.deleted_before_seq, rep.recoveries, rep.notices, rep.key_id,
-                   rep.key_from_store ? "true" : "false");
+                   rep.key_from_store ? "true" : "false", rep.writer_active ? "true" : "false");
         if (!rep.ok) {
             buf_printf(&o, ",\"failure\":{\"kind\":\"%s\",", rep.failure_kind);
             if (rep.failed_known)
@@ -126,6 +126,8 @@ int cmd_log_verify(int argc, char **argv)
                    rep.checkpoints, rep.last_signed_seq, ts);
         else
             printf("no valid checkpoint yet\n");
+        if (rep.writer_active)
+            printf("a writer holds the store: checked up to the last complete block\n");
         if (rep.unsigned_blocks)
             printf("unsigned tail: %" PRIu64 " block(s), %" PRIu64 " record(s) written after the last "
                    "checkpoint (hash-chained, signed at the next checkpoint)\n", rep.unsigned_blocks,
@@ -444,9 +446,11 @@ int cmd_log_import(int argc, char **argv)
             charset = optarg;
             break;
         case 'R':
-            if (!*optarg || mm_is_digit(optarg[strlen(optarg) - 1]) ||
-                mm_parse_duration(optarg, &so.retention_ns) != MM_OK) {
-                die_msg("invalid retention '%s': give a unit, e.g. 400d", optarg);
+            if (!strcmp(optarg, "0")) {
+                so.retention_ns = 0; /* keep forever */
+            } else if (!*optarg || mm_is_digit(optarg[strlen(optarg) - 1]) ||
+                       mm_parse_duration(optarg, &so.retention_ns) != MM_OK) {
+                die_msg("invalid retention '%s': give a unit, e.g. 400d (0: keep forever)", optarg);
                 return 2;
             }
             break;
