@@ -107,6 +107,17 @@ struct block_header {
  * h1 = low 32 bits, h2 = high 32 bits | 1; probe j sets bit (h1 + j*h2) mod 2^log2. */
 #define INDEX_FIXED_SIZE 8
 
+/* Segment index file, segments/<seq:016x>.mmi, written when a segment is closed: a copy of every
+ * block's header and index section, so a search reads one file per segment instead of seeking
+ * to every block. Derived data, not part of the chain: a reader uses it only when it matches the
+ * segment, and `mamori log verify` checks that it does.
+ *   0  4  magic "MMI1"   4 4 reserved, 0   8 8 size of the segment file it describes
+ *  16  8  number of blocks
+ *  then per block: 8 offset of the block in the segment, the 88-byte header, the index section
+ *  then 32 bytes: SHA-256 of everything before */
+#define SEGIDX_MAGIC "MMI1"
+#define SEGIDX_HDR_SIZE 24
+
 static inline void put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static inline void put_u32(uint8_t *p, uint32_t v)
 {

@@ -506,6 +506,7 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
     struct store_walk w;
     store_walk_init(&w, &r, true);
     w.no_trailer = true;
+    w.use_segidx = true;
     w.live_tail = store_writer_active(path);
     struct buf payload;
     buf_init(&payload, BUF_NO_MAX);
@@ -588,6 +589,7 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
                 stop = true;
         }
     }
+    stats->segments_indexed = w.segidx_used;
     event_release(&ev);
     store_reparse_release(&rp);
     store_records_release(&recs);

@@ -54,6 +54,7 @@ struct store_search_stats {
     uint64_t blocks_total, blocks_time_skipped, blocks_index_skipped, blocks_read;
     uint64_t records_scanned, matches;
     uint64_t bytes_read; /* compressed payload bytes read */
+    uint64_t segments_indexed; /* segments whose blocks came from their .mmi file */
 };
 
 void store_query_init(struct store_query *q);

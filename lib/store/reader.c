@@ -3,6 +3,7 @@
  * reader sees the blocks that were whole when it reached them). */
 #include "base/prelude.h"
 #include "base/alloc.h"
+#include "seal.h"
 #include "store.h"
 
 #include <dirent.h>
@@ -121,6 +122,51 @@ void store_walk_release(struct store_walk *w)
         close(w->fd);
     w->fd = -1;
     buf_release(&w->index);
+    if (w->side.data)
+        buf_release(&w->side);
+}
+
+bool store_segidx_load(const struct store_reader *r, size_t seg, struct buf *out)
+{
+    const struct store_segment *sg = &r->segs[seg];
+    char path[4300];
+    size_t pl = strlen(sg->path);
+    snprintf(path, sizeof path, "%.*s.mmi", (int)(pl - 4), sg->path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= SEGIDX_HDR_SIZE + STORE_HASH_SIZE &&
+              (uint64_t)st.st_size <= (uint64_t)1 << 32;
+    if (ok) {
+        buf_reset(out);
+        buf_reserve(out, (size_t)st.st_size);
+        ok = store_pread_full(fd, out->data, (size_t)st.st_size, 0);
+        out->len = ok ? (size_t)st.st_size : 0;
+    }
+    close(fd);
+    if (!ok)
+        return false;
+    const uint8_t *p = (const uint8_t *)out->data;
+    size_t body = out->len - STORE_HASH_SIZE;
+    uint8_t d[STORE_HASH_SIZE];
+    sha256_once(p, body, d);
+    if (memcmp(p, SEGIDX_MAGIC, 4) != 0 || memcmp(d, p + body, STORE_HASH_SIZE) != 0 ||
+        get_u64(p + 8) != sg->size)
+        return false;
+    /* every entry well-formed, the blocks contiguous from 0 to the end of the segment */
+    uint64_t n = get_u64(p + 16), expect = 0;
+    size_t pos = SEGIDX_HDR_SIZE;
+    for (uint64_t i = 0; i < n; i++) {
+        struct block_header h;
+        const char *why;
+        if (body - pos < 8 + STORE_HDR_SIZE || get_u64(p + pos) != expect ||
+            !block_header_decode(p + pos + 8, &h, &why) || body - pos - 8 - STORE_HDR_SIZE < h.index_len)
+            return false;
+        pos += 8 + STORE_HDR_SIZE + h.index_len;
+        expect += block_total_size(&h);
+    }
+    return pos == body && expect == sg->size;
 }
 
 bool store_pread_full(int fd, void *p, size_t n, uint64_t off)
@@ -145,6 +191,32 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
         if (w->seg >= w->r->nsegs)
             return MM_EOF;
         struct store_segment *sg = &w->r->segs[w->seg];
+        if (w->side_active) {
+            const uint8_t *p = (const uint8_t *)w->side.data;
+            if (w->side_pos + STORE_HASH_SIZE >= w->side.len) {
+                w->side_active = false;
+                w->seg++;
+                continue;
+            }
+            const char *reason;
+            b->seg = w->seg;
+            b->offset = get_u64(p + w->side_pos);
+            block_header_decode(p + w->side_pos + 8, &b->h, &reason); /* checked at load */
+            b->index = b->h.index_len ? (uint8_t *)w->side.data + w->side_pos + 8 + STORE_HDR_SIZE : NULL;
+            memset(b->trailer, 0, sizeof b->trailer);
+            w->side_pos += 8 + STORE_HDR_SIZE + b->h.index_len;
+            return MM_OK;
+        }
+        if (w->use_segidx && w->fd < 0 && w->want_index) {
+            if (!w->side.data)
+                buf_init(&w->side, BUF_NO_MAX);
+            if (store_segidx_load(w->r, w->seg, &w->side)) {
+                w->side_active = true;
+                w->side_pos = SEGIDX_HDR_SIZE;
+                w->segidx_used++;
+                continue;
+            }
+        }
         if (w->fd < 0) {
             w->fd = open(sg->path, O_RDONLY | O_CLOEXEC);
             w->off = 0;

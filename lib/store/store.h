@@ -154,11 +154,21 @@ struct store_walk {
     bool live_tail;  /* a writer holds the store: a short block at the very end is being
                         written, not torn; the walk ends before it (live_tail_seen) */
     bool live_tail_seen;
+    bool use_segidx;  /* searches: read a closed segment's .mmi instead of seeking block to block */
+    struct buf side;  /* the current segment's .mmi, when used */
+    size_t side_pos;
+    bool side_active;
+    uint64_t segidx_used; /* segments read through their .mmi */
 };
 /* pread all n bytes (retrying short reads and EINTR); false on error or end of file. */
 bool store_pread_full(int fd, void *p, size_t n, uint64_t off);
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void store_hex(const uint8_t *p, size_t n, char *out);
+/* Load and check segments/<name>.mmi for segment seg (format.h): true when it exists, is intact
+ * and describes the segment as it is now. out receives the file. */
+bool store_segidx_load(const struct store_reader *r, size_t seg, struct buf *out);
+/* Write <segdir>/<name without .mms>.mmi for the segment open as fd, whose blocks end at end. */
+bool store_segidx_write(const char *segdir, const char *name, int fd, uint64_t end);
 /* Does a writer (sensor, import) hold the store's lock now? */
 bool store_writer_active(const char *path);
 void store_walk_init(struct store_walk *w, struct store_reader *r, bool want_index);

@@ -59,6 +59,11 @@ static bool json_find(const char *json, const char *key, char *out, size_t outle
 static void fail(struct store_verify_report *rep, const char *kind, const struct store_reader *r,
                  const struct store_block *b, bool known, uint64_t seq, const char *fmt, ...) MM_PRINTF(7, 8);
 
+/* A closed segment's .mmi must be exactly what its blocks say (expect: entries without the file
+ * header and hash), or searches could miss blocks. Returns false (and fails rep) on mismatch. */
+static bool check_segidx(struct store_verify_report *rep, const struct store_reader *r, size_t seg,
+                         const struct buf *expect, uint64_t nblocks, struct buf *scratch);
+
 static void fail(struct store_verify_report *rep, const char *kind, const struct store_reader *r,
                  const struct store_block *b, bool known, uint64_t seq, const char *fmt, ...)
 {
@@ -76,6 +81,27 @@ static void fail(struct store_verify_report *rep, const char *kind, const struct
     va_start(ap, fmt);
     vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
     va_end(ap);
+}
+
+static bool check_segidx(struct store_verify_report *rep, const struct store_reader *r, size_t seg,
+                         const struct buf *expect, uint64_t nblocks, struct buf *scratch)
+{
+    const struct store_segment *sg = &r->segs[seg];
+    char path[4300];
+    snprintf(path, sizeof path, "%.*s.mmi", (int)(strlen(sg->path) - 4), sg->path);
+    if (access(path, F_OK) != 0)
+        return true; /* none: searches read the segment */
+    bool ok = store_segidx_load(r, seg, scratch) &&
+              scratch->len == SEGIDX_HDR_SIZE + expect->len + STORE_HASH_SIZE &&
+              get_u64((const uint8_t *)scratch->data + 16) == nblocks &&
+              !memcmp(scratch->data + SEGIDX_HDR_SIZE, expect->data, expect->len);
+    if (!ok) {
+        struct store_block pos = { .seg = seg };
+        fail(rep, "index", r, &pos, false, 0, "segment index %.*s.mmi does not match segment %s: searches "
+             "could miss its blocks. It is derived data, not evidence: delete it and searches read the "
+             "segment itself", (int)(strlen(sg->name) - 4), sg->name, sg->name);
+    }
+    return ok;
 }
 
 enum mm_status store_verify(const char *path, const char *pubkey_path, struct store_verify_report *rep,
@@ -130,6 +156,10 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
     bool any_ckpt = false;
     uint64_t records_since_ckpt = 0, blocks_since_ckpt = 0;
     size_t cur_seg = SIZE_MAX;
+    struct buf side_expect, side_scratch; /* the .mmi a segment's blocks imply */
+    buf_init(&side_expect, BUF_NO_MAX);
+    buf_init(&side_scratch, BUF_NO_MAX);
+    uint64_t side_blocks = 0;
 
     struct store_block b;
     char why[400];
@@ -151,6 +181,13 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
         }
         const struct block_header *h = &b.h;
         bool new_seg = b.seg != cur_seg;
+        if (new_seg && cur_seg != SIZE_MAX &&
+            !check_segidx(rep, &r, cur_seg, &side_expect, side_blocks, &side_scratch))
+            break;
+        if (new_seg) {
+            buf_reset(&side_expect);
+            side_blocks = 0;
+        }
         cur_seg = b.seg;
         /* the whole block, for its hash */
         uint64_t total = block_total_size(h);
@@ -165,6 +202,11 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
             break;
         }
         rep->bytes += total;
+        uint8_t off8[8];
+        put_u64(off8, b.offset);
+        buf_append(&side_expect, off8, 8);
+        buf_append(&side_expect, blk.data, STORE_HDR_SIZE + h->index_len);
+        side_blocks++;
         uint8_t hash[STORE_HASH_SIZE];
         sha256_once(blk.data, (size_t)total - STORE_TRAILER_SIZE, hash);
         if (memcmp(b.trailer + STORE_HASH_SIZE, STORE_TRAILER_MAGIC, 4) != 0) {
@@ -343,6 +385,10 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
         have_prev = true;
         expect_seq = h->seq + 1;
     }
+    if (rep->ok && cur_seg != SIZE_MAX)
+        check_segidx(rep, &r, cur_seg, &side_expect, side_blocks, &side_scratch);
+    buf_release(&side_expect);
+    buf_release(&side_scratch);
     if (rep->ok && first) {
         fail(rep, "missing", &r, NULL, false, 0, "the store has no blocks");
     }

@@ -338,6 +338,66 @@ static bool segment_due(const struct store *st, int64_t now, int64_t data_t_max)
             (data_t_max - st->seg_t_min >= st->o.segment_interval_ns || data_t_max < st->seg_t_min - st->o.segment_interval_ns));
 }
 
+/* Write segments/<name>.mmi for a closed segment (format.h): headers and indexes in one file.
+ * Derived data: a failure is logged and searches walk the segment instead. */
+static void write_segment_index(struct store *st, int fd, const char *name, uint64_t end)
+{
+    store_segidx_write(st->segdir, name, fd, end);
+}
+
+bool store_segidx_write(const char *segdir, const char *name, int fd, uint64_t end)
+{
+    struct buf b;
+    buf_init(&b, BUF_NO_MAX);
+    uint8_t hdr[SEGIDX_HDR_SIZE] = { 0 };
+    memcpy(hdr, SEGIDX_MAGIC, 4);
+    put_u64(hdr + 8, end);
+    buf_append(&b, hdr, sizeof hdr);
+    uint64_t off = 0, n = 0;
+    bool ok = true;
+    while (ok && off < end) {
+        uint8_t h[STORE_HDR_SIZE], o[8];
+        struct block_header bh;
+        const char *why;
+        ok = store_pread_full(fd, h, sizeof h, off) && block_header_decode(h, &bh, &why) &&
+             off + block_total_size(&bh) <= end;
+        if (!ok)
+            break;
+        put_u64(o, off);
+        buf_append(&b, o, 8);
+        buf_append(&b, h, sizeof h);
+        if (bh.index_len) {
+            size_t at = b.len;
+            buf_reserve(&b, bh.index_len);
+            ok = store_pread_full(fd, b.data + at, bh.index_len, off + STORE_HDR_SIZE);
+            b.len = at + bh.index_len;
+        }
+        off += block_total_size(&bh);
+        n++;
+    }
+    char path[4300], tmp[4400];
+    snprintf(path, sizeof path, "%s/%.*s.mmi", segdir, (int)(strlen(name) - 4), name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (ok) {
+        put_u64((uint8_t *)b.data + 16, n);
+        uint8_t d[STORE_HASH_SIZE];
+        sha256_once(b.data, b.len, d);
+        buf_append(&b, d, sizeof d);
+        int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        ok = out >= 0 && write(out, b.data, b.len) == (ssize_t)b.len;
+        if (out >= 0)
+            close(out);
+        ok = ok && rename(tmp, path) == 0;
+    }
+    if (!ok) {
+        unlink(tmp);
+        mm_log_warn("store", "cannot write the segment index %s: %s (searches read the segment instead)",
+                    path, mm_strerror(errno));
+    }
+    buf_release(&b);
+    return ok;
+}
+
 /* End the active segment with a checkpoint and start the next. The old file stays valid whatever
  * happens to the new one. */
 static enum mm_status roll_segment(struct store *st)
@@ -358,6 +418,7 @@ static enum mm_status roll_segment(struct store *st)
         st->seg_opened_ns = mm_now_ns(); /* do not retry at every block */
         return MM_ERR_IO;
     }
+    write_segment_index(st, old, oldname, old_end);
     close(old);
     mm_log_info("store", "new segment %s", st->segname);
     return MM_OK;
@@ -746,6 +807,11 @@ enum mm_status store_apply_retention(struct store *st, int64_t now)
             for (char *p = strtok_r(names.data, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
                 if (unlink(p) < 0)
                     mm_log_error("store", "retention: cannot delete '%s': %s", p, mm_strerror(errno));
+                size_t pl = strlen(p);
+                if (pl > 4 && !strcmp(p + pl - 4, ".mms")) {
+                    p[pl - 1] = 'i'; /* its segment index, if any */
+                    unlink(p);
+                }
             }
             fsync_dir(st->segdir);
             st->stats.segments_deleted += ndel;

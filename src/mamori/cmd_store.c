@@ -18,6 +18,7 @@
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 static int usage_error(const char *cmd, const char *usage)
@@ -345,9 +346,10 @@ static int search_or_export(int argc, char **argv, bool export)
     }
     if (stats)
         fprintf(stderr, "blocks: %" PRIu64 " total, %" PRIu64 " skipped by time, %" PRIu64 " skipped by index, %"
-                PRIu64 " read (%" PRIu64 " bytes); %" PRIu64 " records scanned, %" PRIu64 " matched in %.3f s\n",
+                PRIu64 " read (%" PRIu64 " bytes); %" PRIu64 " records scanned, %" PRIu64 " matched in %.3f s; "
+                "%" PRIu64 " segment(s) through their index file\n",
                 st.blocks_total, st.blocks_time_skipped, st.blocks_index_skipped, st.blocks_read, st.bytes_read,
-                st.records_scanned, st.matches, secs);
+                st.records_scanned, st.matches, secs, st.segments_indexed);
     if (export) {
         uint8_t h[STORE_HASH_SIZE];
         char hx[65];
@@ -605,6 +607,57 @@ int cmd_log_pubkey(int argc, char **argv)
     buf_release(&p);
     store_walk_release(&w);
     store_reader_close(&r);
+    return rc;
+}
+
+int cmd_log_reindex(int argc, char **argv)
+{
+    const char *usage = "--store DIR\nWrite the index file (.mmi) of every closed segment that lacks one "
+                        "or whose index does not match (the writer makes them as segments close; this is "
+                        "for stores from before, or after a damaged one was deleted).\n";
+    if (argc != 3 || strcmp(argv[1], "--store") != 0)
+        return usage_error("reindex", usage);
+    const char *store = argv[2];
+    char lp[4200];
+    snprintf(lp, sizeof lp, "%s/lock", store);
+    int lock = open(lp, O_RDWR | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+        die_msg("'%s' is not a store, or a writer holds it (writers index segments as they close)", store);
+        if (lock >= 0)
+            close(lock);
+        return 2;
+    }
+    struct store_reader r;
+    struct mm_error err;
+    if (store_reader_open(&r, store, &err) != MM_OK) {
+        die_msg("%s", err.msg);
+        close(lock);
+        return 2;
+    }
+    struct buf scratch;
+    buf_init(&scratch, BUF_NO_MAX);
+    int rc = 0;
+    unsigned written = 0;
+    for (size_t i = 0; i + 1 < r.nsegs; i++) { /* the last segment is the active one */
+        if (store_segidx_load(&r, i, &scratch))
+            continue;
+        int fd = open(r.segs[i].path, O_RDONLY | O_CLOEXEC);
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/segments", store);
+        if (fd < 0 || !store_segidx_write(dir, r.segs[i].name, fd, r.segs[i].size) ||
+            !store_segidx_load(&r, i, &scratch)) {
+            die_msg("cannot index %s (run `mamori log verify`)", r.segs[i].name);
+            rc = 1;
+        } else {
+            written++;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    printf("%u segment index file(s) written\n", written);
+    buf_release(&scratch);
+    store_reader_close(&r);
+    close(lock);
     return rc;
 }
 

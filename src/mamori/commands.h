@@ -12,6 +12,7 @@ int cmd_log_export(int argc, char **argv);
 int cmd_log_import(int argc, char **argv);
 int cmd_log_pubkey(int argc, char **argv);
 int cmd_log_retention(int argc, char **argv);
+int cmd_log_reindex(int argc, char **argv);
 
 /* Print "mamori: <message>" to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
