@@ -109,7 +109,7 @@ bash "$ROOT/bench/gen_mixed.sh" 300 11 > "$T/h.log"
 import "$H" --block-size 4k --receive-time "$(ago 4)" "$T/h.log" &&
     import "$H" --block-size 4k --receive-time "$(ago 2)" "$T/h.log" &&
     import "$H" --block-size 4k "$T/h.log" || fail "h. imports"
-mapfile -t segs < <(ls "$H/segments")
+mapfile -t segs < <(cd "$H/segments" && ls -- *.mms)
 eq "h. three segments" 3 "${#segs[@]}"
 expect_ok "h. three segments" "$H"
 eq "h. verify counts the segments" 3 "$(jf .segments)"
