@@ -49,7 +49,7 @@ static const struct conf_var sensor_vars[] = {
       "directory of the sealed store keeping every received message; empty: no store" },
     { "store_key", CONF_STRING, S(store_key), "", 0, 0, CONF_RESTART | CONF_SECRET, NULL,
       "the store's Ed25519 signing key (PEM); empty: <store>/keys/seal.key, made when missing" },
-    { "store_block_size", CONF_SIZE, S(store_block_size), "1m", 4096, 64 << 20, CONF_RESTART, NULL,
+    { "store_block_size", CONF_SIZE, S(store_block_size), "4m", 4096, 64 << 20, CONF_RESTART, NULL,
       "a block is sealed when its messages reach this size ..." },
     { "store_block_interval", CONF_DURATION, S(store_block_interval), "1s", 1000000,
       3600ll * 1000000000, CONF_RESTART, NULL, "... or this long after its first message" },
@@ -66,7 +66,7 @@ static const struct conf_var sensor_vars[] = {
       CONF_RESTART, NULL, "delete segments older than this, with a signed record; 0: keep forever" },
     { "store_retention_override", CONF_BOOL, S(store_retention_override), "no", 0, 0, CONF_RESTART, NULL,
       "allow store_retention below 365 days (the minimum logs must be kept)" },
-    { "store_zstd_level", CONF_INT, S(store_zstd_level), "3", 1, 19, CONF_RESTART, NULL,
+    { "store_zstd_level", CONF_INT, S(store_zstd_level), "6", 1, 19, CONF_RESTART, NULL,
       "zstd compression level of the store's blocks" },
 };
 

@@ -381,7 +381,9 @@ struct filein *filein_start(struct sensor *s, struct mm_error *err)
     snprintf(f->state_path, sizeof f->state_path, "%s/files.state", s->cfg.state_dir);
     load_state(f);
     sync_files(f);
-    if (pthread_create(&f->thread, NULL, filein_main, f) != 0) {
+    if (pthread_create(&f->thread, NULL, filein_main, f) == 0) {
+        pthread_setname_np(f->thread, "mm-files"); /* names show in top -H, perf, gdb */
+    } else {
         mm_error_set(err, MM_ERR_IO, "cannot start the file reader thread");
         worker_release(&f->w);
         mm_free(f);

@@ -193,7 +193,9 @@ struct output *output_open(const char *path, size_t queue_bytes, struct mm_error
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->not_empty, NULL);
     pthread_cond_init(&o->not_full, NULL);
-    if (pthread_create(&o->thread, NULL, writer_main, o) != 0) {
+    if (pthread_create(&o->thread, NULL, writer_main, o) == 0) {
+        pthread_setname_np(o->thread, "mm-output");
+    } else {
         mm_error_set(err, MM_ERR_IO, "cannot start output thread");
         if (o->fd > 2)
             close(o->fd);
@@ -215,7 +217,9 @@ struct output *output_open_consumer(const struct output_consumer *c, size_t queu
     pthread_mutex_init(&o->lock, NULL);
     pthread_cond_init(&o->not_empty, NULL);
     pthread_cond_init(&o->not_full, NULL);
-    if (pthread_create(&o->thread, NULL, writer_main, o) != 0) {
+    if (pthread_create(&o->thread, NULL, writer_main, o) == 0) {
+        pthread_setname_np(o->thread, "mm-store");
+    } else {
         mm_error_set(err, MM_ERR_IO, "cannot start the store thread");
         mm_free(o);
         return NULL;

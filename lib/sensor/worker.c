@@ -628,6 +628,9 @@ enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct m
     epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wake_fd, &ee);
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
         return mm_error_set(err, MM_ERR_IO, "cannot start worker thread");
+    char name[16];
+    snprintf(name, sizeof name, "mm-worker%d", id);
+    pthread_setname_np(w->thread, name);
     atomic_store(&w->running, true);
     return MM_OK;
 }

@@ -20,7 +20,7 @@
 struct store_options {
     const char *path;
     const char *key_path;            /* NULL: <path>/keys/seal.key, created when missing */
-    size_t block_size;               /* close a DATA block at this many raw bytes (1 MiB) */
+    size_t block_size;               /* close a DATA block at this many raw bytes (4 MiB) */
     int64_t block_interval_ns;       /* ... or this long after its first record (1 s) */
     int64_t sync_interval_ns;        /* 0: fdatasync every block; else at most this often (1 s) */
     int64_t checkpoint_interval_ns;  /* sign the chain this often when it grew (60 s) */
@@ -28,7 +28,7 @@ struct store_options {
     int64_t segment_interval_ns;     /* ... or when the segment is this old (1 day) */
     int64_t retention_ns;            /* delete segments older than this (400 days); 0: keep all */
     bool retention_override;         /* allow retention below 365 days */
-    int zstd_level;                  /* 3 */
+    int zstd_level;                  /* 6 */
     bool unsealed;                   /* benchmarks only: no hashes, no signatures */
 };
 void store_options_default(struct store_options *o);

@@ -22,19 +22,34 @@
 
 typedef void (*emit_fn)(void *ctx, uint64_t h);
 
+/* bloom_hash("<cls>:<lowercased v>") without building the string */
+static uint64_t class_hash(const char *cls, const char *v, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *c = cls; *c; c++) {
+        h ^= (uint8_t)*c;
+        h *= 0x100000001b3ull;
+    }
+    h ^= ':';
+    h *= 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)v[i];
+        h ^= c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+        h *= 0x100000001b3ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
 static void emit_text(emit_fn emit, void *ctx, const char *cls, const char *v, size_t n)
 {
-    char tmp[300];
-    size_t cl = strlen(cls);
-    if (cl + 1 + n > sizeof tmp)
+    if (strlen(cls) + 1 + n > 300) /* longer tokens are not indexed (the limit of format 1) */
         return;
-    memcpy(tmp, cls, cl);
-    tmp[cl] = ':';
-    for (size_t i = 0; i < n; i++) {
-        char c = v[i];
-        tmp[cl + 1 + i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-    }
-    emit(ctx, bloom_hash(tmp, cl + 1 + n));
+    emit(ctx, class_hash(cls, v, n));
 }
 
 /* Strict dotted quad: four decimal octets, no leading zeros. */
@@ -154,17 +169,52 @@ static const char *const domain_fields[] = { "query", "QueryName", "cs-host", "r
                                              "helo", "sni", "server_name", "rrname", "dns_query",
                                              "url_domain", "cs-domain", NULL };
 
+enum name_class { NC_NONE, NC_HOST, NC_DOMAIN, NC_USER };
+
+static enum name_class classify(const char *name, size_t nlen)
+{
+    if (name_in(name, nlen, host_fields))
+        return NC_HOST;
+    if (name_in(name, nlen, domain_fields))
+        return NC_DOMAIN;
+    if ((name_has(name, nlen, "user") || name_has(name, nlen, "account")) && !name_has(name, nlen, "agent"))
+        return NC_USER;
+    return NC_NONE;
+}
+
+/* Field names repeat from event to event: remember their class (per thread, by content). */
+static enum name_class name_class(const char *name, size_t nlen)
+{
+    static _Thread_local struct {
+        uint8_t len, cls;
+        char name[46];
+    } cache[256];
+    if (nlen == 0 || nlen >= sizeof cache[0].name)
+        return classify(name, nlen);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < nlen; i++)
+        h = (h ^ (uint8_t)name[i]) * 16777619u;
+    size_t slot = (h ^ (h >> 16)) & 255;
+    if (cache[slot].len == nlen && !memcmp(cache[slot].name, name, nlen))
+        return (enum name_class)cache[slot].cls;
+    enum name_class c = classify(name, nlen);
+    cache[slot].len = (uint8_t)nlen;
+    cache[slot].cls = (uint8_t)c;
+    memcpy(cache[slot].name, name, nlen);
+    return c;
+}
+
 static void index_value(emit_fn emit, void *ctx, const char *name, size_t nlen, const char *v, size_t n)
 {
     if (n == 0 || n > 255)
         return;
     index_ip(emit, ctx, v, n);
-    if (name_in(name, nlen, host_fields))
-        emit_text(emit, ctx, "host", v, n);
-    else if (name_in(name, nlen, domain_fields))
-        emit_text(emit, ctx, "domain", v, n);
-    else if ((name_has(name, nlen, "user") || name_has(name, nlen, "account")) && !name_has(name, nlen, "agent"))
-        emit_text(emit, ctx, "user", v, n);
+    switch (name_class(name, nlen)) {
+    case NC_HOST: emit_text(emit, ctx, "host", v, n); break;
+    case NC_DOMAIN: emit_text(emit, ctx, "domain", v, n); break;
+    case NC_USER: emit_text(emit, ctx, "user", v, n); break;
+    case NC_NONE: break;
+    }
     const char *at = memchr(v, '@', n);
     if (at && at > v && at + 3 < v + n && memchr(at, '.', (size_t)(v + n - at)) && !memchr(v, ' ', n) &&
         !memchr(at + 1, '@', (size_t)(v + n - at - 1))) {
@@ -182,7 +232,17 @@ static bool word_char(unsigned char c)
  * starts after a character that is neither a letter, a digit nor a dot, and ends (trailing dots
  * aside) before one that is not a letter or digit. The full-text term match in query.c uses the
  * same boundaries. */
-static void index_raw_ipv4(emit_fn emit, void *ctx, const char *s, size_t n)
+static bool has_token(const struct store_tokens *t, uint64_t h)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->h[i] == h)
+            return true;
+    return false;
+}
+
+static void emit_into(void *ctx, uint64_t h);
+
+static void index_raw_ipv4(struct store_tokens *t, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -202,8 +262,10 @@ static void index_raw_ipv4(emit_fn emit, void *ctx, const char *s, size_t n)
         while (end > start && s[end - 1] == '.')
             end--;
         uint8_t a[4];
-        if (end - start >= 7 && ipv4_strict(s + start, end - start, a))
-            emit_ip4(emit, ctx, a);
+        /* most addresses in the text were in a field already: their tokens are there */
+        if (end - start >= 7 && ipv4_strict(s + start, end - start, a) &&
+            !has_token(t, class_hash("ip", s + start, end - start)))
+            emit_ip4(emit_into, t, a);
     }
 }
 
@@ -239,7 +301,7 @@ void store_tokens_from_event(struct store_tokens *t, const struct event *ev, con
         if (f->type == FIELD_STR)
             index_value(emit_into, t, f->name, f->name_len, f->value, f->len);
     }
-    index_raw_ipv4(emit_into, t, ev->raw, ev->raw_len);
+    index_raw_ipv4(t, ev->raw, ev->raw_len);
 }
 
 struct collect {

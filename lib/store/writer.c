@@ -90,14 +90,14 @@ struct store {
 void store_options_default(struct store_options *o)
 {
     *o = (struct store_options){
-        .block_size = 1024 * 1024,
+        .block_size = 4 * 1024 * 1024,
         .block_interval_ns = MM_NS_PER_SEC,
         .sync_interval_ns = MM_NS_PER_SEC,
         .checkpoint_interval_ns = 60 * MM_NS_PER_SEC,
         .segment_size = 1024ull * 1024 * 1024,
         .segment_interval_ns = STORE_DAY_NS,
         .retention_ns = 400 * STORE_DAY_NS,
-        .zstd_level = 3,
+        .zstd_level = 6,
     };
 }
 
@@ -1124,6 +1124,11 @@ static enum mm_status recover(struct store *st, struct mm_error *err)
         st->segfd = fd;
         st->seg_end = ts.good_end;
         st->seg_t_min = ts.t_min;
+        /* appending to it again (a later segment was moved aside): its index file is stale */
+        char mmi[4300];
+        snprintf(mmi, sizeof mmi, "%.*s.mmi", (int)(strlen(sg->path) - 4), sg->path);
+        if (unlink(mmi) == 0)
+            mm_log_info("store", "%s is the active segment again: removed its index file", sg->name);
         snprintf(st->segname, sizeof st->segname, "%s", sg->name);
         break;
     }

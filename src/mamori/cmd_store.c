@@ -393,7 +393,8 @@ static const char import_usage[] = "--store DIR [options] FILE...\n"
     "  --parser NAME, --no-header, --tz ZONE, --charset NAME   as for `mamori log parse`\n"
     "  --retention 400d, --retention-override   as the sensor's store_* settings\n"
     "  --key FILE           the signing key (default <store>/keys/seal.key)\n"
-    "  --block-size SIZE    raw bytes per block (default 1m)\n"
+    "  --block-size SIZE    raw bytes per block (default 4m)\n"
+    "  --zstd-level N       compression level (default 6)\n"
     "  --unsealed           benchmarks only: no hash chain, no signatures (verify fails)\n";
 
 int cmd_log_import(int argc, char **argv)
@@ -405,6 +406,7 @@ int cmd_log_import(int argc, char **argv)
         { "charset", required_argument, NULL, 'c' },      { "retention", required_argument, NULL, 'R' },
         { "retention-override", no_argument, NULL, 'O' }, { "block-size", required_argument, NULL, 'b' },
         { "unsealed", no_argument, NULL, 'U' },           { "key", required_argument, NULL, 'K' },
+        { "zstd-level", required_argument, NULL, 'Z' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -468,6 +470,15 @@ int cmd_log_import(int argc, char **argv)
             break;
         }
         case 'U': so.unsealed = true; break;
+        case 'Z': {
+            long v;
+            if (mm_parse_long(optarg, 1, 19, &v) != MM_OK) {
+                die_msg("invalid zstd level '%s' (1-19)", optarg);
+                return 2;
+            }
+            so.zstd_level = (int)v;
+            break;
+        }
         case 'h': printf("usage: mamori log import %s", import_usage); return 0;
         default: return usage_error("import", import_usage);
         }
@@ -612,9 +623,13 @@ int cmd_log_pubkey(int argc, char **argv)
 
 int cmd_log_reindex(int argc, char **argv)
 {
-    const char *usage = "--store DIR\nWrite the index file (.mmi) of every closed segment that lacks one "
-                        "or whose index does not match (the writer makes them as segments close; this is "
-                        "for stores from before, or after a damaged one was deleted).\n";
+    const char *usage = "--store DIR\nWrite again the index file (.mmi) of every closed segment (the writer "
+                        "makes them as segments close; this is for stores from before, or after verify "
+                        "found one that does not match its segment).\n";
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: mamori log reindex %s", usage);
+        return 0;
+    }
     if (argc != 3 || strcmp(argv[1], "--store") != 0)
         return usage_error("reindex", usage);
     const char *store = argv[2];
@@ -639,14 +654,12 @@ int cmd_log_reindex(int argc, char **argv)
     int rc = 0;
     unsigned written = 0;
     for (size_t i = 0; i + 1 < r.nsegs; i++) { /* the last segment is the active one */
-        if (store_segidx_load(&r, i, &scratch))
-            continue;
         int fd = open(r.segs[i].path, O_RDONLY | O_CLOEXEC);
         char dir[4200];
         snprintf(dir, sizeof dir, "%s/segments", store);
         if (fd < 0 || !store_segidx_write(dir, r.segs[i].name, fd, r.segs[i].size) ||
             !store_segidx_load(&r, i, &scratch)) {
-            die_msg("cannot index %s (run `mamori log verify`)", r.segs[i].name);
+            die_msg("cannot index %s: it is damaged (run `mamori log verify`)", r.segs[i].name);
             rc = 1;
         } else {
             written++;
@@ -678,6 +691,10 @@ int cmd_log_retention(int argc, char **argv)
         switch (c) {
         case 's': so.path = optarg; break;
         case 'R':
+            if (!strcmp(optarg, "0") || !strcmp(optarg, "0d")) {
+                printf("retention 0 keeps everything: nothing to delete\n");
+                return 0;
+            }
             if (!*optarg || mm_is_digit(optarg[strlen(optarg) - 1]) ||
                 mm_parse_duration(optarg, &so.retention_ns) != MM_OK || so.retention_ns <= 0) {
                 die_msg("invalid retention '%s': give a unit, e.g. 400d", optarg);
