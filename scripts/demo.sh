@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo behind `make run`: starts mamori's sensor on loopback with UDP, TCP, TLS and JSON-lines
-# listeners and a followed file, replays the sample logs of the parser tests through it (real
+# listeners and a followed file, sealing everything it receives into a store, replays the sample logs of the parser tests through it (real
 # lines from sshd, Postfix, slapd, FreeRADIUS, ClamAV, Squid, ... as the daemons write them), and
 # keeps running until Ctrl-C, when it stops gracefully. Everything lives in $DEMO_DIR.
 set -eu
@@ -24,6 +24,9 @@ workers = 2
 output = $DEMO_DIR/events.jsonl
 state_dir = $DEMO_DIR/state
 clock_skew_threshold = 5s
+# every received message, sealed (docs/STORE.md); the demo signs every 10 s
+store = $DEMO_DIR/store
+store_checkpoint_interval = 10s
 
 [listener syslog-udp]
 type = udp
@@ -80,6 +83,10 @@ mamori sensor demo is running (pid $pid)
   followed file $DEMO_DIR/logs/app.log
   events       $DEMO_DIR/events.jsonl   (one normalised event per line)
   status       $MAMORI sensor status --socket $DEMO_DIR/state/sensor.sock
+  sealed store $DEMO_DIR/store
+    verify     $MAMORI log verify --store $DEMO_DIR/store
+    search     $MAMORI log search --store $DEMO_DIR/store --format table user=admin
+               $MAMORI log search --store $DEMO_DIR/store --format table src_ip=10.0.0.0/8
   log          $DEMO_DIR/sensor.log
 (The web UI and the server come with a later issue; this demo is the sensor.)
 
