@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Crash safety of the sealed store.
-# 1. kill -9 under load, many times: a followed file is appended to while the sensor is killed
-#    and restarted; in the end every line of the file is in the store (the file position is only
-#    saved once the store has made the lines durable, so a crash re-reads rather than skips),
-#    duplicates are counted, and the store verifies.
+# 1. kill -9 under load, many times: a followed file is appended to, and a TCP sender sends as
+#    fast as it can, while the sensor is killed and restarted; in the end every line of the file
+#    is in the store (the file position is only saved once the store has made the lines durable,
+#    so a crash re-reads rather than skips), duplicates are counted, every message stored from TCP
+#    is one of those sent, byte for byte, and the store verifies.
 # 2. torn tails: a partial block at the end of the active segment is cut at the next open, kept
 #    in a .torn file, and recorded (a RECOVERY block, signed); damage before signed data is not cut.
 . "$(dirname "$0")/../sensor/lib.sh"
@@ -22,8 +23,12 @@ store_checkpoint_interval = 1s
 type = file
 path = $T/app.log
 from_start = yes
+[listener tcp]
+type = tcp
+address = 127.0.0.1:$PORT
 CFG
 } > "$T/sensor.conf"
+bash "$(dirname "$0")/../../bench/gen_mixed.sh" 20000 > "$T/mixed.log"
 
 # the load: LINES numbered lines, appended in chunks over ~12 s
 ( for c in $(seq 0 59); do
@@ -33,6 +38,12 @@ CFG
       sleep 0.2
   done ) &
 APPENDER=$!
+# network load: resend the mixed log as fast as the sensor takes it, whenever it is up
+( end=$((SECONDS + 40))
+  while [ $SECONDS -lt $end ] && kill -0 "$APPENDER" 2>/dev/null; do
+      "$SENDLOG" -q --to 127.0.0.1:$PORT "$T/mixed.log" 2>/dev/null || sleep 0.05
+  done ) &
+SENDER=$!
 
 kills=0
 for k in $(seq 1 "$KILLS"); do
@@ -43,6 +54,7 @@ for k in $(seq 1 "$KILLS"); do
     kills=$((kills + 1))
 done
 wait "$APPENDER"
+wait "$SENDER"
 eq "sensor killed with SIGKILL under load" "$KILLS" "$kills"
 # a last run reads the rest and stops cleanly
 start_sensor "$T/sensor.conf" || exit 1
@@ -61,6 +73,12 @@ echo "   ($total records for $LINES lines: $((total - LINES)) re-read after cras
 check "no line was stored more than it was re-read (at most once per crash)" \
     test "$(grep -o 'seq=[0-9]*' "$T/all.txt" | sort | uniq -c | awk '$1 > m { m = $1 } END { print m + 0 }')" -le $((kills + 1))
 cmp <(grep -c . "$T/app.log") <(echo "$LINES") >/dev/null && pass "the file holds all $LINES lines"
+"$MAMORI" log search --store "$T/store" --format raw listener=tcp > "$T/tcp.txt"
+tcp=$(grep -c . "$T/tcp.txt")
+check "messages from TCP were stored across the crashes ($tcp)" test "$tcp" -gt 20000
+sort -u "$T/mixed.log" > "$T/sent.sorted"
+eq "every stored TCP message is one that was sent, byte for byte" 0 \
+    "$(sort -u "$T/tcp.txt" | comm -23 - "$T/sent.sorted" | wc -l)"
 
 # --- torn tails ---
 S=$T/torn
