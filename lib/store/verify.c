@@ -104,6 +104,25 @@ static bool check_segidx(struct store_verify_report *rep, const struct store_rea
     return ok;
 }
 
+/* Is block seq further on in segment seg (after offset)? Tells a moved block from a removed one. */
+static bool seq_later(struct store_reader *r, size_t seg, uint64_t offset, uint64_t seq, uint64_t *at)
+{
+    struct store_walk w;
+    store_walk_init(&w, r, false);
+    w.seg = seg;
+    struct store_block b;
+    char why[200];
+    bool found = false;
+    while (!found && store_walk_next(&w, &b, why, sizeof why) == MM_OK && b.seg == seg) {
+        if (b.offset > offset && b.h.seq == seq) {
+            found = true;
+            *at = b.offset;
+        }
+    }
+    store_walk_release(&w);
+    return found;
+}
+
 enum mm_status store_verify(const char *path, const char *pubkey_path, struct store_verify_report *rep,
                             struct buf *events, struct mm_error *err)
 {
@@ -233,7 +252,12 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
             }
         }
         if (h->seq != expect_seq) {
-            if (h->seq > expect_seq)
+            uint64_t later_off;
+            if (h->seq > expect_seq && seq_later(&r, b.seg, b.offset, expect_seq, &later_off))
+                fail(rep, "reordered", &r, &b, true, expect_seq, "block %" PRIu64 " is out of order: "
+                     "block %" PRIu64 " stands where it belongs, and block %" PRIu64 " is later in %s "
+                     "(byte %" PRIu64 ")", expect_seq, h->seq, expect_seq, r.segs[b.seg].name, later_off);
+            else if (h->seq > expect_seq)
                 fail(rep, "missing", &r, &b, true, expect_seq, "block %" PRIu64 " is missing: "
                      "block %" PRIu64 " (%s) comes after block %" PRIu64 "%s", expect_seq, h->seq,
                      r.segs[b.seg].name, expect_seq - 1,
