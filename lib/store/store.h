@@ -213,11 +213,17 @@ struct store_verify_report {
     char key_id[17];
     bool key_from_store; /* verified against the key stored beside the data, not --pubkey */
     bool writer_active;  /* a sensor or import was writing: the last block may not be counted */
+    uint64_t anchors;    /* checkpoints from an anchor file checked */
 };
 /* Verify the whole store; pubkey_path NULL: the store's own seal.pub. MM_OK when it ran (see
  * rep->ok); an error only when it could not run at all. events: each retention, recovery and
  * notice record's JSON, one per line (may be NULL). */
 enum mm_status store_verify(const char *path, const char *pubkey_path, struct store_verify_report *rep,
                             struct buf *events, struct mm_error *err);
+/* The same, also checking the store against anchors: checkpoints copied out of it earlier
+ * (`mamori log checkpoint`). A store cut short after an anchor was taken, or rewritten and signed
+ * again, fails. anchor_path may be NULL. */
+enum mm_status store_verify_anchored(const char *path, const char *pubkey_path, const char *anchor_path,
+                                     struct store_verify_report *rep, struct buf *events, struct mm_error *err);
 
 #endif

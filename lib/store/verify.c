@@ -126,7 +126,60 @@ static bool seq_later(struct store_reader *r, size_t seg, uint64_t offset, uint6
 enum mm_status store_verify(const char *path, const char *pubkey_path, struct store_verify_report *rep,
                             struct buf *events, struct mm_error *err)
 {
+    return store_verify_anchored(path, pubkey_path, NULL, rep, events, err);
+}
+
+#define MAX_ANCHORS 64
+
+struct anchor {
+    uint8_t p[CHECKPOINT_PAYLOAD_SIZE];
+    uint64_t seq;
+    bool seen;
+};
+
+/* An anchor file: lines of 272 hex digits, each a CHECKPOINT payload (`mamori log checkpoint`);
+ * '#' lines are comments. */
+static enum mm_status load_anchors(const char *file, struct anchor *a, size_t *n, struct mm_error *err)
+{
+    FILE *f = fopen(file, "re");
+    if (!f)
+        return mm_error_set(err, MM_ERR_IO, "cannot open the anchor file '%s': %s", file, mm_strerror(errno));
+    char line[1024];
+    unsigned lineno = 0;
+    *n = 0;
+    enum mm_status st = MM_OK;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t l = strcspn(line, "\r\n");
+        line[l] = '\0';
+        if (l == 0 || line[0] == '#')
+            continue;
+        if (*n == MAX_ANCHORS) {
+            st = mm_error_set(err, MM_ERR_TOO_LARGE, "%s: more than %d anchors", file, MAX_ANCHORS);
+            break;
+        }
+        if (!unhex(line, l, a[*n].p, CHECKPOINT_PAYLOAD_SIZE)) {
+            st = mm_error_set(err, MM_ERR_PARSE, "%s:%u: not a checkpoint (272 hex digits expected)", file, lineno);
+            break;
+        }
+        a[*n].seq = get_u64(a[*n].p + 16);
+        a[*n].seen = false;
+        (*n)++;
+    }
+    fclose(f);
+    if (st == MM_OK && *n == 0)
+        st = mm_error_set(err, MM_ERR_PARSE, "%s: no checkpoint in it", file);
+    return st;
+}
+
+enum mm_status store_verify_anchored(const char *path, const char *pubkey_path, const char *anchor_path,
+                                     struct store_verify_report *rep, struct buf *events, struct mm_error *err)
+{
     memset(rep, 0, sizeof *rep);
+    struct anchor anchors[MAX_ANCHORS];
+    size_t nanchors = 0;
+    if (anchor_path && load_anchors(anchor_path, anchors, &nanchors, err) != MM_OK)
+        return MM_ERR_INVALID;
     rep->ok = true;
     rep->t_min = INT64_MAX;
     rep->t_max = INT64_MIN;
@@ -144,6 +197,17 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
     uint8_t trusted_raw[STORE_PUBKEY_SIZE];
     seal_key_raw_public(trusted, trusted_raw);
     seal_key_id(trusted_raw, rep->key_id);
+    for (size_t i = 0; i < nanchors; i++) {
+        uint8_t msg[sizeof CHECKPOINT_DOMAIN - 1 + CHECKPOINT_SIGNED_SIZE];
+        memcpy(msg, CHECKPOINT_DOMAIN, sizeof CHECKPOINT_DOMAIN - 1);
+        memcpy(msg + sizeof CHECKPOINT_DOMAIN - 1, anchors[i].p, CHECKPOINT_SIGNED_SIZE);
+        if (!seal_verify(trusted, msg, sizeof msg, anchors[i].p + CHECKPOINT_SIGNED_SIZE)) {
+            seal_key_free(trusted);
+            return mm_error_set(err, MM_ERR_INVALID, "anchor checkpoint %" PRIu64 " in '%s' is not signed "
+                                "by key %s", anchors[i].seq, anchor_path, rep->key_id);
+        }
+    }
+    rep->anchors = nanchors;
 
     struct store_reader r;
     if (store_reader_open(&r, path, err) != MM_OK) {
@@ -358,6 +422,18 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
                 bad = true;
                 break;
             }
+            for (size_t i = 0; i < nanchors && !bad; i++) {
+                if (anchors[i].seq != h->seq)
+                    continue;
+                anchors[i].seen = true;
+                if (memcmp(anchors[i].p, p, CHECKPOINT_PAYLOAD_SIZE) != 0) {
+                    fail(rep, "changed", &r, &b, true, h->seq, "checkpoint %" PRIu64 " differs from the anchor "
+                         "taken of it: the store was rewritten and signed again (with the key)", h->seq);
+                    bad = true;
+                }
+            }
+            if (bad)
+                break;
             rep->checkpoints++;
             any_ckpt = true;
             last_ckpt_seq = h->seq;
@@ -431,6 +507,21 @@ enum mm_status store_verify(const char *path, const char *pubkey_path, struct st
                  "latest retention record deleted blocks before %" PRIu64 ": blocks %" PRIu64 "..%" PRIu64
                  " were removed", first_seq, ret_before, MM_MIN(ret_before, first_seq),
                  MM_MAX(ret_before, first_seq) - 1);
+    }
+    for (size_t i = 0; i < nanchors && rep->ok; i++) {
+        const struct anchor *a = &anchors[i];
+        char t[40];
+        mm_time_format((int64_t)get_u64(a->p + 56), MM_TIME_MILLI, t, sizeof t);
+        if (a->seen || (!first && a->seq < first_seq))
+            continue; /* matched, or deleted by retention (checked above) */
+        if (first || a->seq > rep->last_seq)
+            fail(rep, "missing", &r, NULL, true, first ? 0 : rep->last_seq + 1, "the store ends at block %" PRIu64
+                 " but checkpoint %" PRIu64 " (signed %s, in the anchor file) was taken from it: blocks %"
+                 PRIu64 "..%" PRIu64 " were removed from the end", rep->last_seq, a->seq, t,
+                 first ? 0 : rep->last_seq + 1, a->seq);
+        else
+            fail(rep, "changed", &r, NULL, true, a->seq, "block %" PRIu64 " is not the checkpoint the anchor "
+                 "file holds (signed %s)", a->seq, t);
     }
     rep->deleted_before_seq = have_ret ? ret_before : 0;
     rep->unsigned_blocks = blocks_since_ckpt;

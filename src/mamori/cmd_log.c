@@ -238,6 +238,7 @@ int cmd_log(int argc, char **argv)
               "       mamori log pubkey --store DIR          print the store's public key\n"
               "       mamori log retention --store DIR       apply the retention policy now\n"
               "       mamori log reindex --store DIR         write missing segment index files\n"
+              "       mamori log checkpoint --store DIR      print the latest checkpoint, to keep elsewhere\n"
               "Each command takes --help.\n",
               argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -252,7 +253,7 @@ int cmd_log(int argc, char **argv)
     } store_cmds[] = {
         { "verify", cmd_log_verify }, { "search", cmd_log_search }, { "export", cmd_log_export },
         { "import", cmd_log_import }, { "pubkey", cmd_log_pubkey }, { "retention", cmd_log_retention },
-        { "reindex", cmd_log_reindex },
+        { "reindex", cmd_log_reindex }, { "checkpoint", cmd_log_checkpoint },
     };
     for (size_t i = 0; i < MM_ARRAY_LEN(store_cmds); i++)
         if (!strcmp(argv[1], store_cmds[i].name))

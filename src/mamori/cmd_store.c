@@ -37,11 +37,13 @@ static void fmt_time(int64_t ns, char *out, size_t n)
 
 /* ---- verify ---- */
 
-static const char verify_usage[] = "--store DIR [--pubkey FILE] [--json] [--records]\n"
+static const char verify_usage[] = "--store DIR [--pubkey FILE] [--anchor FILE] [--json] [--records]\n"
     "Check every block of the store, the hash chain and the checkpoint signatures; report the\n"
     "first block that fails and why. Exit status 0: intact, 1: a check failed, 2: cannot run.\n"
     "  --pubkey FILE  the public key to trust (a copy kept away from the store); default: the\n"
     "                 store's own seal.pub, which an intruder who rewrote the store could replace\n"
+    "  --anchor FILE  checkpoints copied out of the store earlier (`mamori log checkpoint`): the\n"
+    "                 store must still hold each; catches blocks removed from the end\n"
     "  --records      also decode every record and list retention/recovery/notice records\n"
     "  --json         print the report as one JSON object\n";
 
@@ -50,15 +52,17 @@ int cmd_log_verify(int argc, char **argv)
     static const struct option opts[] = {
         { "store", required_argument, NULL, 's' }, { "pubkey", required_argument, NULL, 'k' },
         { "json", no_argument, NULL, 'j' },        { "records", no_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+        { "anchor", required_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
-    const char *store = NULL, *pubkey = NULL;
+    const char *store = NULL, *pubkey = NULL, *anchor = NULL;
     bool json = false, records = false;
     int c;
     while ((c = getopt_long(argc, argv, "s:k:", opts, NULL)) != -1) {
         switch (c) {
         case 's': store = optarg; break;
         case 'k': pubkey = optarg; break;
+        case 'a': anchor = optarg; break;
         case 'j': json = true; break;
         case 'r': records = true; break;
         case 'h': printf("usage: mamori log verify %s", verify_usage); return 0;
@@ -71,7 +75,7 @@ int cmd_log_verify(int argc, char **argv)
     struct mm_error err;
     struct buf events;
     buf_init(&events, BUF_NO_MAX);
-    if (store_verify(store, pubkey, &rep, records || json ? &events : NULL, &err) != MM_OK) {
+    if (store_verify_anchored(store, pubkey, anchor, &rep, records || json ? &events : NULL, &err) != MM_OK) {
         die_msg("%s", err.msg);
         buf_release(&events);
         return 2;
@@ -89,12 +93,12 @@ int cmd_log_verify(int argc, char **argv)
                    ",\"last_signed_seq\":%" PRIu64 ",\"last_signed_time\":\"%s\",\"unsigned_blocks\":%" PRIu64
                    ",\"unsigned_records\":%" PRIu64 ",\"retention_records\":%" PRIu64
                    ",\"deleted_before_seq\":%" PRIu64 ",\"recoveries\":%" PRIu64 ",\"notices\":%" PRIu64
-                   ",\"key_id\":\"%s\",\"key_from_store\":%s,\"writer_active\":%s",
+                   ",\"key_id\":\"%s\",\"key_from_store\":%s,\"writer_active\":%s,\"anchors\":%" PRIu64,
                    rep.ok ? "true" : "false", rep.segments, rep.blocks, rep.first_seq, rep.last_seq,
                    rep.records, rep.bytes, t0, t1, rep.checkpoints, rep.last_signed_seq, ts,
                    rep.unsigned_blocks, rep.unsigned_records, rep.retention_records,
                    rep.deleted_before_seq, rep.recoveries, rep.notices, rep.key_id,
-                   rep.key_from_store ? "true" : "false", rep.writer_active ? "true" : "false");
+                   rep.key_from_store ? "true" : "false", rep.writer_active ? "true" : "false", rep.anchors);
         if (!rep.ok) {
             buf_printf(&o, ",\"failure\":{\"kind\":\"%s\",", rep.failure_kind);
             if (rep.failed_known)
@@ -129,6 +133,8 @@ int cmd_log_verify(int argc, char **argv)
             printf("no valid checkpoint yet\n");
         if (rep.writer_active)
             printf("a writer holds the store: checked up to the last complete block\n");
+        if (rep.anchors && rep.ok)
+            printf("%" PRIu64 " anchor checkpoint(s) found in the store as they were taken\n", rep.anchors);
         if (rep.unsigned_blocks)
             printf("unsigned tail: %" PRIu64 " block(s), %" PRIu64 " record(s) written after the last "
                    "checkpoint (hash-chained, signed at the next checkpoint)\n", rep.unsigned_blocks,
@@ -142,9 +148,11 @@ int cmd_log_verify(int argc, char **argv)
             fwrite(events.data, 1, events.len, stdout);
         if (rep.ok) {
             printf("OK\n");
-        } else if (rep.failed_known) {
+        } else if (rep.failed_known && rep.failed_segment[0]) {
             printf("FAILED (%s): block %" PRIu64 " in %s at byte %" PRIu64 ": %s\n", rep.failure_kind,
-                   rep.failed_seq, rep.failed_segment[0] ? rep.failed_segment : "-", rep.failed_offset, rep.reason);
+                   rep.failed_seq, rep.failed_segment, rep.failed_offset, rep.reason);
+        } else if (rep.failed_known) {
+            printf("FAILED (%s): block %" PRIu64 ": %s\n", rep.failure_kind, rep.failed_seq, rep.reason);
         } else {
             printf("FAILED (%s): %s\n", rep.failure_kind, rep.reason);
         }
@@ -566,6 +574,67 @@ int cmd_log_import(int argc, char **argv)
     event_release(&ev);
     buf_release(&lkey);
     buf_release(&conv);
+    return rc;
+}
+
+/* ---- checkpoint (anchors) ---- */
+
+int cmd_log_checkpoint(int argc, char **argv)
+{
+    const char *usage = "--store DIR\nPrint the store's latest checkpoint as an anchor line: keep it "
+                        "away from the log server (append it to a file, mail it, print it) and later run "
+                        "`mamori log verify --anchor FILE`, which fails if the store no longer holds it "
+                        "(blocks removed from the end, or the store rewritten and signed again).\n";
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: mamori log checkpoint %s", usage);
+        return 0;
+    }
+    if (argc != 3 || strcmp(argv[1], "--store") != 0)
+        return usage_error("checkpoint", usage);
+    struct store_reader r;
+    struct mm_error err;
+    if (store_reader_open(&r, argv[2], &err) != MM_OK) {
+        die_msg("%s", err.msg);
+        return 2;
+    }
+    struct store_walk w;
+    store_walk_init(&w, &r, false);
+    w.live_tail = store_writer_active(argv[2]);
+    struct store_block b, last = { .h.type = 0 };
+    bool found = false;
+    char why[300];
+    /* the latest checkpoint is in the last segment that has one: start from the end */
+    for (size_t s = r.nsegs; s-- > 0 && !found;) {
+        w.seg = s;
+        if (w.fd >= 0)
+            close(w.fd);
+        w.fd = -1;
+        while (store_walk_next(&w, &b, why, sizeof why) == MM_OK && b.seg == s) {
+            if (b.h.type == BLOCK_CHECKPOINT) {
+                last = b;
+                found = true;
+            }
+        }
+    }
+    int rc = 2;
+    struct buf p;
+    buf_init(&p, BUF_NO_MAX);
+    if (!found) {
+        die_msg("'%s' has no checkpoint yet", argv[2]);
+    } else if (store_read_payload(&w, &last, &p, &err) != MM_OK || p.len != CHECKPOINT_PAYLOAD_SIZE) {
+        die_msg("cannot read checkpoint %" PRIu64 ": run `mamori log verify`", last.h.seq);
+    } else {
+        const uint8_t *c = (const uint8_t *)p.data;
+        char t[40], hx[2 * CHECKPOINT_PAYLOAD_SIZE + 1];
+        mm_time_format((int64_t)get_u64(c + 56), MM_TIME_MILLI, t, sizeof t);
+        store_hex(c, CHECKPOINT_PAYLOAD_SIZE, hx);
+        printf("# mamori store checkpoint: block %" PRIu64 ", signed %s, %" PRIu64 " records\n%s\n",
+               last.h.seq, t, get_u64(c + 64), hx);
+        rc = 0;
+    }
+    buf_release(&p);
+    store_walk_release(&w);
+    store_reader_close(&r);
     return rc;
 }
 

@@ -13,6 +13,7 @@ int cmd_log_import(int argc, char **argv);
 int cmd_log_pubkey(int argc, char **argv);
 int cmd_log_retention(int argc, char **argv);
 int cmd_log_reindex(int argc, char **argv);
+int cmd_log_checkpoint(int argc, char **argv);
 
 /* Print "mamori: <message>" to stderr. */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -136,4 +136,24 @@ eq "i. the exported key is seal.pub" "$(openssl pkey -pubin -in "$S/seal.pub" -o
 # seal.pub beside the data replaced by an intruder's key
 X=$(copy "$S" i); cp "$T/other.pub" "$X/seal.pub"
 expect_fail "i. seal.pub replaced" "$X" forged 0
+
+# k. anchors: a checkpoint copied out of the store (`mamori log checkpoint`) is what shows
+# blocks removed from the end, which the chain alone cannot
+K=$T/anch
+import "$K" --block-size 4k "$T/h.log"
+mlog checkpoint --store "$K" > "$T/anchor.txt"
+import "$K" --block-size 4k "$T/h.log"
+mlog checkpoint --store "$K" >> "$T/anchor.txt"
+expect_ok "k. both anchors are in the store" "$K" --anchor "$T/anchor.txt"
+eq "k. two anchors checked" 2 "$(jq .anchors "$T/v.json")"
+last=$(storetool "$K" list | tail -1 | awk '{ print $1 }')
+X=$(copy "$K" k); storetool "$X" truncate "$((last - 2))" 0
+expect_ok "k. the last blocks cut off at a block boundary: the chain alone cannot tell" "$X"
+expect_fail "k. ... the anchor can" "$X" missing "$((last - 2))" --anchor "$T/anchor.txt"
+# an anchor not signed by the store's key is refused
+sed -i '$ s/^\(.\{200\}\)./\1f/' "$T/anchor.txt"
+sed -n '$p' "$T/anchor.txt" | grep -q . && {
+    "$MAMORI" log verify --store "$K" --anchor "$T/anchor.txt" >/dev/null 2>"$T/a.err"
+    eq "k. a forged anchor is refused" 2 "$?"
+}
 finish
