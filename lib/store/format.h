@@ -113,10 +113,12 @@ struct block_header {
  * segment, and `mamori log verify` checks that it does.
  *   0  4  magic "MMI1"   4 4 reserved, 0   8 8 size of the segment file it describes
  *  16  8  number of blocks
+ *  24  8  earliest t_min of the segment's DATA blocks   32 8 latest t_max (INT64_MAX, INT64_MIN:
+ *         no data): a time-range search skips the whole segment by these 40 bytes
  *  then per block: 8 offset of the block in the segment, the 88-byte header, the index section
  *  then 32 bytes: SHA-256 of everything before */
 #define SEGIDX_MAGIC "MMI1"
-#define SEGIDX_HDR_SIZE 24
+#define SEGIDX_HDR_SIZE 40
 
 static inline void put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static inline void put_u32(uint8_t *p, uint32_t v)

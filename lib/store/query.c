@@ -507,6 +507,8 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
     store_walk_init(&w, &r, true);
     w.no_trailer = true;
     w.use_segidx = true;
+    w.from_ns = q->from_ns;
+    w.to_ns = q->to_ns;
     w.live_tail = store_writer_active(path);
     struct buf payload;
     buf_init(&payload, BUF_NO_MAX);
@@ -590,6 +592,7 @@ enum mm_status store_search(const char *path, const struct store_query *q, bool 
         }
     }
     stats->segments_indexed = w.segidx_used;
+    stats->segments_time_skipped = w.segs_time_skipped;
     event_release(&ev);
     store_reparse_release(&rp);
     store_records_release(&recs);

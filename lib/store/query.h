@@ -55,6 +55,7 @@ struct store_search_stats {
     uint64_t records_scanned, matches;
     uint64_t bytes_read; /* compressed payload bytes read */
     uint64_t segments_indexed; /* segments whose blocks came from their .mmi file */
+    uint64_t segments_time_skipped; /* segments outside the time range, by their .mmi header */
 };
 
 void store_query_init(struct store_query *q);

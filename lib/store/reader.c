@@ -110,6 +110,8 @@ void store_reader_close(struct store_reader *r)
 void store_walk_init(struct store_walk *w, struct store_reader *r, bool want_index)
 {
     memset(w, 0, sizeof *w);
+    w->from_ns = INT64_MIN;
+    w->to_ns = INT64_MAX;
     w->r = r;
     w->fd = -1;
     w->want_index = want_index;
@@ -154,8 +156,10 @@ bool store_segidx_load(const struct store_reader *r, size_t seg, struct buf *out
     if (memcmp(p, SEGIDX_MAGIC, 4) != 0 || memcmp(d, p + body, STORE_HASH_SIZE) != 0 ||
         get_u64(p + 8) != sg->size)
         return false;
-    /* every entry well-formed, the blocks contiguous from 0 to the end of the segment */
+    /* every entry well-formed, the blocks contiguous from 0 to the end of the segment, and the
+     * time range the header gives the one of its DATA blocks */
     uint64_t n = get_u64(p + 16), expect = 0;
+    int64_t t_min = INT64_MAX, t_max = INT64_MIN;
     size_t pos = SEGIDX_HDR_SIZE;
     for (uint64_t i = 0; i < n; i++) {
         struct block_header h;
@@ -165,8 +169,32 @@ bool store_segidx_load(const struct store_reader *r, size_t seg, struct buf *out
             return false;
         pos += 8 + STORE_HDR_SIZE + h.index_len;
         expect += block_total_size(&h);
+        if (h.type == BLOCK_DATA) {
+            t_min = MM_MIN(t_min, h.t_min);
+            t_max = MM_MAX(t_max, h.t_max);
+        }
     }
-    return pos == body && expect == sg->size;
+    return pos == body && expect == sg->size && (int64_t)get_u64(p + 24) == t_min &&
+           (int64_t)get_u64(p + 32) == t_max;
+}
+
+/* The time range a segment's .mmi gives, from its first 40 bytes only (no hash check: a wrong
+ * range can only make a search skip or read a segment it should not, and verify checks it). */
+static bool segidx_times(const struct store_segment *sg, int64_t *t_min, int64_t *t_max)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%.*s.mmi", (int)(strlen(sg->path) - 4), sg->path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    uint8_t h[SEGIDX_HDR_SIZE];
+    bool ok = store_pread_full(fd, h, sizeof h, 0) && !memcmp(h, SEGIDX_MAGIC, 4) && get_u64(h + 8) == sg->size;
+    close(fd);
+    if (ok) {
+        *t_min = (int64_t)get_u64(h + 24);
+        *t_max = (int64_t)get_u64(h + 32);
+    }
+    return ok;
 }
 
 bool store_pread_full(int fd, void *p, size_t n, uint64_t off)
@@ -208,6 +236,13 @@ enum mm_status store_walk_next(struct store_walk *w, struct store_block *b, char
             return MM_OK;
         }
         if (w->use_segidx && w->fd < 0 && w->want_index) {
+            int64_t s_min, s_max;
+            if ((w->from_ns != INT64_MIN || w->to_ns != INT64_MAX) && segidx_times(sg, &s_min, &s_max) &&
+                (s_max < w->from_ns || s_min > w->to_ns)) {
+                w->segs_time_skipped++;
+                w->seg++; /* no record of it in the range: not even its index is read */
+                continue;
+            }
             if (!w->side.data)
                 buf_init(&w->side, BUF_NO_MAX);
             if (store_segidx_load(w->r, w->seg, &w->side)) {

@@ -159,6 +159,8 @@ struct store_walk {
     size_t side_pos;
     bool side_active;
     uint64_t segidx_used; /* segments read through their .mmi */
+    int64_t from_ns, to_ns; /* searches: segments whose .mmi says they are outside are skipped */
+    uint64_t segs_time_skipped;
 };
 /* pread all n bytes (retrying short reads and EINTR); false on error or end of file. */
 bool store_pread_full(int fd, void *p, size_t n, uint64_t off);

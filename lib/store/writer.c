@@ -354,6 +354,7 @@ bool store_segidx_write(const char *segdir, const char *name, int fd, uint64_t e
     put_u64(hdr + 8, end);
     buf_append(&b, hdr, sizeof hdr);
     uint64_t off = 0, n = 0;
+    int64_t t_min = INT64_MAX, t_max = INT64_MIN;
     bool ok = true;
     while (ok && off < end) {
         uint8_t h[STORE_HDR_SIZE], o[8];
@@ -372,6 +373,10 @@ bool store_segidx_write(const char *segdir, const char *name, int fd, uint64_t e
             ok = store_pread_full(fd, b.data + at, bh.index_len, off + STORE_HDR_SIZE);
             b.len = at + bh.index_len;
         }
+        if (bh.type == BLOCK_DATA) {
+            t_min = MM_MIN(t_min, bh.t_min);
+            t_max = MM_MAX(t_max, bh.t_max);
+        }
         off += block_total_size(&bh);
         n++;
     }
@@ -380,6 +385,8 @@ bool store_segidx_write(const char *segdir, const char *name, int fd, uint64_t e
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (ok) {
         put_u64((uint8_t *)b.data + 16, n);
+        put_u64((uint8_t *)b.data + 24, (uint64_t)t_min);
+        put_u64((uint8_t *)b.data + 32, (uint64_t)t_max);
         uint8_t d[STORE_HASH_SIZE];
         sha256_once(b.data, b.len, d);
         buf_append(&b, d, sizeof d);

@@ -355,9 +355,9 @@ static int search_or_export(int argc, char **argv, bool export)
     if (stats)
         fprintf(stderr, "blocks: %" PRIu64 " total, %" PRIu64 " skipped by time, %" PRIu64 " skipped by index, %"
                 PRIu64 " read (%" PRIu64 " bytes); %" PRIu64 " records scanned, %" PRIu64 " matched in %.3f s; "
-                "%" PRIu64 " segment(s) through their index file\n",
+                "%" PRIu64 " segment(s) through their index file, %" PRIu64 " skipped by time\n",
                 st.blocks_total, st.blocks_time_skipped, st.blocks_index_skipped, st.blocks_read, st.bytes_read,
-                st.records_scanned, st.matches, secs, st.segments_indexed);
+                st.records_scanned, st.matches, secs, st.segments_indexed, st.segments_time_skipped);
     if (export) {
         uint8_t h[STORE_HASH_SIZE];
         char hx[65];

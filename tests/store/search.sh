@@ -75,8 +75,9 @@ same "--from" "9 10 11 12" --from "$(ago 10)"
 same "--to" "1 2 3 4 5 6 7 8" --to "$(ago 10)"
 same "--from and a predicate" "10" --from 10d src_ip=203.0.113.5
 "$MAMORI" log search --store "$K" --from 10d --stats >/dev/null 2>"$T/stats"
+# (the old data is a closed segment of its own: skipped whole, by its index file's header)
 check "--stats: the old block is skipped by time ($(cat "$T/stats"))" \
-    grep -Eq 'blocks: 2 total, 1 skipped by time, 0 skipped by index, 1 read' "$T/stats"
+    grep -Eq 'blocks: 2 total, 1 skipped by time, 0 skipped by index, 1 read|blocks: 1 total, 0 skipped by time, 0 skipped by index, 1 read .* 1 skipped by time' "$T/stats"
 check "--stats: 4 matched" grep -q ' 4 matched' "$T/stats"
 eq "--from after --to is refused" 2 "$("$MAMORI" log search --store "$K" --from 1d --to 2d >/dev/null 2>&1; echo $?)"
 # --limit: the first N matches, oldest first

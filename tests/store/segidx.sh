@@ -20,6 +20,9 @@ check "... and no index file used" grep -q "0 segment(s) through their index fil
 per=$("$MAMORI" log parse --tz +09:00 "$T/mixed.log" | jq -c --arg n "$needle" 'select(.src_ip == $n)' | wc -l)
 eq "the needle is found as often as each import holds it" $((3 * per)) "$(grep -c . "$T/with")"
 mv "$T/aside/"*.mmi "$S/segments/"
+"$MAMORI" log search --store "$S" --stats --format raw --from 2026-11-03 "src_ip=$needle" > "$T/day3" 2> "$T/stats4"
+check "a time range skips whole segments by their index file's header" grep -q "2 skipped by time" "$T/stats4"
+eq "... and finds what the range holds" "$per" "$(grep -c . "$T/day3")"
 eq "verify accepts matching index files" 0 "$("$MAMORI" log verify --store "$S" >/dev/null; echo $?)"
 f=$(ls "$S"/segments/*.mmi | head -1)
 printf 'Z' | dd of="$f" bs=1 seek=300 conv=notrunc 2>/dev/null
