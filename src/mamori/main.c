@@ -9,7 +9,8 @@ static const struct command {
     const char *summary;
 } commands[] = {
     { "sensor", cmd_sensor, "receive, parse and normalise logs (syslog UDP/TCP/TLS, JSON lines, files)" },
-    { "log", cmd_log, "work with logs: parse a file, list parsers" },
+    { "log", cmd_log, "work with logs: parse, and the sealed store (verify, search, export, ...)" },
+    { "rules", cmd_rules, "Sigma rules: check that they load" },
 };
 
 void die_msg(const char *fmt, ...)

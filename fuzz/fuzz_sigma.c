@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fuzz_sigma.c: Sigma rule files (outside input: YAML written by people and downloaded from
+ * repositories). Whatever the bytes: the YAML loader, the rule compiler and the condition parser
+ * return a rule or an error with a message, never crash, and free everything (LeakSanitizer). */
+#include "fuzz.h"
+#include "base/alloc.h"
+#include "sigma/rule.h"
+#include "sigma/ytree.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct ynode **docs;
+    size_t nd;
+    struct mm_error err = { "" };
+    if (ytree_load((const char *)data, size, &docs, &nd, &err) == MM_OK) {
+        for (size_t i = 0; i < nd; i++) {
+            struct mm_error e2 = { "" };
+            struct sigma_rule *r = sigma_rule_compile(docs[i], "fuzz.yml", &e2);
+            FUZZ_CHECK(r || e2.msg[0], "rule refused without a message");
+            if (r) {
+                char c[256];
+                for (size_t k = 0; k < r->nconds; k++)
+                    sigma_cond_format(r->conds[k], c, sizeof c);
+            }
+            sigma_rule_free(r);
+        }
+        ytree_free_docs(docs, nd);
+    } else {
+        FUZZ_CHECK(err.msg[0], "YAML refused without a message");
+    }
+    /* the input as a condition */
+    char *text = mm_malloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    struct mm_error e3 = { "" };
+    struct cond_node *c = sigma_cond_parse(text, &e3);
+    FUZZ_CHECK(c || e3.msg[0], "condition refused without a message");
+    sigma_cond_free(c);
+    mm_free(text);
+    return 0;
+}

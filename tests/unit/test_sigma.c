@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_sigma.c: Sigma rule loading: the condition language (precedence, 1/all of, them), the
+ * detection's shapes, modifiers and values, and the reasons a rule is refused. */
+#include "unit.h"
+#include "sigma/rule.h"
+#include "sigma/ytree.h"
+
+static bool cond_is(const char *text, const char *want)
+{
+    struct mm_error err;
+    struct cond_node *n = sigma_cond_parse(text, &err);
+    if (!n) {
+        printf("# %s: %s\n", text, err.msg);
+        return false;
+    }
+    char out[512];
+    sigma_cond_format(n, out, sizeof out);
+    sigma_cond_free(n);
+    if (strcmp(out, want) != 0)
+        printf("# %s -> %s (want %s)\n", text, out, want);
+    return !strcmp(out, want);
+}
+
+static bool cond_fails(const char *text, const char *reason)
+{
+    struct mm_error err = { "" };
+    struct cond_node *n = sigma_cond_parse(text, &err);
+    if (n) {
+        sigma_cond_free(n);
+        return false;
+    }
+    if (!strstr(err.msg, reason))
+        printf("# %s: %s\n", text, err.msg);
+    return strstr(err.msg, reason) != NULL;
+}
+
+static void test_conditions(void)
+{
+    CHECK(cond_is("selection", "selection"));
+    /* or < and < not */
+    CHECK(cond_is("a or b and c", "(a or (b and c))"));
+    CHECK(cond_is("a and b or c", "((a and b) or c)"));
+    CHECK(cond_is("not a and b", "(not a and b)"));
+    CHECK(cond_is("not (a and b)", "not (a and b)"));
+    CHECK(cond_is("a and not b and not c", "((a and not b) and not c)"));
+    CHECK(cond_is("(a or b) and c", "((a or b) and c)"));
+    CHECK(cond_is("1 of selection_* and not 1 of filter_*", "(1 of selection_* and not 1 of filter_*)"));
+    CHECK(cond_is("all of them", "all of them"));
+    CHECK(cond_is("1 of them", "1 of them"));
+    CHECK(cond_is("not not a", "not not a"));
+    CHECK(cond_is("  a\n and\tb ", "(a and b)"));
+    CHECK(cond_fails("a and", "ends too early"));
+    CHECK(cond_fails("(a or b", "')' expected"));
+    CHECK(cond_fails("a b", "unexpected 'b'"));
+    CHECK(cond_fails("2 of sel*", "not in the specification"));
+    CHECK(cond_fails("selection | count() > 5", "deprecated"));
+    CHECK(cond_fails("sel*", "wildcard"));
+    CHECK(cond_fails("1 of", "expected after 'of'"));
+    CHECK(cond_fails("", "ends too early"));
+}
+
+static struct sigma_rule *compile(const char *yaml, char *why, size_t whylen)
+{
+    struct ynode **docs;
+    size_t nd;
+    struct mm_error err = { "" };
+    why[0] = '\0';
+    if (ytree_load(yaml, strlen(yaml), &docs, &nd, &err) != MM_OK) {
+        snprintf(why, whylen, "%s", err.msg);
+        return NULL;
+    }
+    struct sigma_rule *r = nd == 1 ? sigma_rule_compile(docs[0], "test.yml", &err) : NULL;
+    if (!r)
+        snprintf(why, whylen, "%s", err.msg);
+    ytree_free_docs(docs, nd);
+    return r;
+}
+
+#define RULE_HEAD "title: t\nlogsource:\n  product: windows\n  category: process_creation\n"
+
+static bool refused(const char *detection, const char *reason)
+{
+    char yaml[2048], why[600];
+    snprintf(yaml, sizeof yaml, RULE_HEAD "detection:\n%s", detection);
+    struct sigma_rule *r = compile(yaml, why, sizeof why);
+    if (r) {
+        sigma_rule_free(r);
+        printf("# compiled, should not: %s\n", detection);
+        return false;
+    }
+    if (!strstr(why, reason))
+        printf("# refused for another reason: %s\n", why);
+    return strstr(why, reason) != NULL;
+}
+
+static void test_rules(void)
+{
+    char why[600];
+    struct sigma_rule *r = compile(
+        "title: Suspicious thing\nid: 0f0e\nstatus: test\nlevel: high\n"
+        "tags:\n  - attack.execution\n  - attack.t1059.001\n"
+        "falsepositives:\n  - admins\n"
+        "logsource:\n  product: windows\n  category: process_creation\n"
+        "detection:\n"
+        "  selection_img:\n"
+        "    - Image|endswith: '\\\\powershell.exe'\n"
+        "    - OriginalFileName: PowerShell.EXE\n"
+        "  selection_cli:\n"
+        "    CommandLine|contains|all:\n      - ' -enc '\n      - 'bypass'\n"
+        "    ParentImage|re|i: '.*\\\\(cmd|wscript)\\.exe$'\n"
+        "  keywords:\n    - 'mimikatz'\n    - 'sekurlsa'\n"
+        "  filter:\n    User|exists: true\n    EventID: 4688\n    Size|gte: 10\n    DestinationIp|cidr: 10.0.0.0/8\n"
+        "  condition: all of selection_* and not filter or keywords\n",
+        why, sizeof why);
+    CHECK(r != NULL);
+    if (!r) {
+        printf("# %s\n", why);
+        return;
+    }
+    CHECK(!strcmp(r->title, "Suspicious thing") && !strcmp(r->level, "high") && !strcmp(r->status, "test"));
+    CHECK(r->ntags == 2 && !strcmp(r->tags[1], "attack.t1059.001"));
+    CHECK(r->nfalsepositives == 1);
+    CHECK(!strcmp(r->logsource.product, "windows") && !strcmp(r->logsource.category, "process_creation") &&
+          !r->logsource.service);
+    CHECK(r->nidents == 4);
+    CHECK(r->idents[0].nmaps == 2); /* a list of mappings: OR */
+    CHECK(r->idents[1].nmaps == 1 && r->idents[1].maps[0].n == 2); /* one mapping: AND */
+    const struct sigma_item *cli = &r->idents[1].maps[0].items[0];
+    CHECK(!strcmp(cli->field, "CommandLine") && cli->nmods == 2 && cli->mods[0] == SM_CONTAINS &&
+          cli->mods[1] == SM_ALL && cli->nvals == 2);
+    const struct sigma_item *kw = &r->idents[2].maps[0].items[0];
+    CHECK(kw->field == NULL && kw->nvals == 2); /* keywords */
+    const struct sigma_item *f = r->idents[3].maps[0].items;
+    CHECK(f[0].vals[0].type == SV_BOOL && f[0].vals[0].b);
+    CHECK(f[1].vals[0].type == SV_NUM && f[1].vals[0].num == 4688);
+    CHECK(f[2].mods[0] == SM_GTE && f[3].mods[0] == SM_CIDR);
+    char c[256];
+    sigma_cond_format(r->conds[0], c, sizeof c);
+    CHECK(!strcmp(c, "((all of selection_* and not filter) or keywords)"));
+    sigma_rule_free(r);
+
+    /* quoted numbers stay strings; null is null */
+    r = compile(RULE_HEAD "detection:\n  sel:\n    EventID: '4688'\n    CommandLine: null\n  condition: sel\n",
+                why, sizeof why);
+    CHECK(r && r->idents[0].maps[0].items[0].vals[0].type == SV_STR &&
+          r->idents[0].maps[0].items[1].vals[0].type == SV_NULL);
+    sigma_rule_free(r);
+
+    /* a condition list: any of them */
+    r = compile(RULE_HEAD "detection:\n  a:\n    x: 1\n  b:\n    y: 2\n  condition:\n    - a\n    - b\n",
+                why, sizeof why);
+    CHECK(r && r->nconds == 2);
+    sigma_rule_free(r);
+
+    /* them excludes identifiers starting with an underscore */
+    CHECK(refused("  _a:\n    x: 1\n  condition: 1 of them\n", "no search identifier matches 'them'"));
+
+    CHECK(refused("  sel:\n    x|contians: a\n  condition: sel\n", "unknown modifier 'contians'"));
+    CHECK(refused("  sel:\n    x|re: '(unclosed'\n  condition: sel\n", "regular expression"));
+    CHECK(refused("  sel:\n    x|i: a\n  condition: sel\n", "only follows 're'"));
+    CHECK(refused("  sel:\n    x|exists: yes please\n  condition: sel\n", "'exists' takes one boolean"));
+    CHECK(refused("  sel:\n    x|gt: many\n  condition: sel\n", "numeric modifier"));
+    CHECK(refused("  sel:\n    x|cidr: 10.0.0.0/33\n  condition: sel\n", "not a CIDR"));
+    CHECK(refused("  sel:\n    x: 1\n  condition: other\n", "does not define"));
+    CHECK(refused("  sel:\n    x: 1\n  condition: 1 of filter*\n", "no search identifier matches 'filter*'"));
+    CHECK(refused("  sel:\n    x: 1\n", "no condition"));
+    CHECK(refused("  sel:\n    x: 1\n  timeframe: 5m\n  condition: sel\n", "deprecated"));
+    CHECK(refused("  sel:\n    x: 1\n  condition: sel | count() > 3\n", "deprecated"));
+    CHECK(refused("  sel:\n    x:\n      y: 1\n  condition: sel\n", "cannot be a mapping"));
+    CHECK(refused("  sel: 5\n  condition: sel\n", "must be a mapping or a list"));
+
+    /* placeholders under |expand are counted (they need configuration) */
+    r = compile(RULE_HEAD "detection:\n  sel:\n    User|expand: '%admins%'\n  condition: sel\n", why, sizeof why);
+    CHECK(r && r->placeholders == 1);
+    sigma_rule_free(r);
+}
+
+static void test_documents(void)
+{
+    struct ynode **docs;
+    size_t nd;
+    struct mm_error err;
+    const char *multi = "title: base\nlogsource:\n  product: linux\ndetection:\n  s:\n    a: 1\n  condition: s\n"
+                        "---\ntitle: many\ncorrelation:\n  type: event_count\n  rules: [base]\n"
+                        "---\ntitle: f\nfilter:\n  rules: [base]\n";
+    CHECK(ytree_load(multi, strlen(multi), &docs, &nd, &err) == MM_OK && nd == 3);
+    CHECK(sigma_doc_kind(docs[0]) == SIGMA_DOC_RULE);
+    CHECK(sigma_doc_kind(docs[1]) == SIGMA_DOC_CORRELATION);
+    CHECK(sigma_doc_kind(docs[2]) == SIGMA_DOC_FILTER);
+    ytree_free_docs(docs, nd);
+    /* YAML errors carry the line; aliases are refused */
+    const char *bad = "title: x\nlist: [a, b\n";
+    CHECK(ytree_load(bad, strlen(bad), &docs, &nd, &err) != MM_OK && strstr(err.msg, "line"));
+    const char *alias = "a: &x 1\nb: *x\n";
+    CHECK(ytree_load(alias, strlen(alias), &docs, &nd, &err) != MM_OK && strstr(err.msg, "not supported"));
+}
+
+int main(void)
+{
+    test_conditions();
+    test_rules();
+    test_documents();
+    return UNIT_DONE();
+}
