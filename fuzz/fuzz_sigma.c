@@ -4,6 +4,7 @@
  * return a rule or an error with a message, never crash, and free everything (LeakSanitizer). */
 #include "fuzz.h"
 #include "base/alloc.h"
+#include "sigma/match.h"
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
 
@@ -21,6 +22,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char c[256];
                 for (size_t k = 0; k < r->nconds; k++)
                     sigma_cond_format(r->conds[k], c, sizeof c);
+                /* and the matchers, run over a small event */
+                struct mm_error e4;
+                struct sigma_compiled *m = sigma_compile_matchers(r, &e4);
+                if (m) {
+                    struct event ev;
+                    event_init(&ev);
+                    ev.raw = "raw text -enc SQBFAFgA 10.1.2.3";
+                    ev.raw_len = strlen(ev.raw);
+                    event_add_cstr(&ev, "CommandLine", "powershell -enc SQBFAFgA");
+                    event_add_cstr(&ev, "DestinationIp", "10.1.2.3");
+                    event_add_int(&ev, "Size", 42);
+                    struct buf why;
+                    buf_init(&why, BUF_NO_MAX);
+                    sigma_match(m, &ev, &why);
+                    buf_release(&why);
+                    event_release(&ev);
+                    sigma_compiled_free(m);
+                }
             }
             sigma_rule_free(r);
         }

@@ -86,10 +86,27 @@ static void add_number(const struct winev *e, const char *name, uint32_t v)
         event_add_num(e->json.ev, name, s.p, s.len);
 }
 
+/* Sigma's field names are the event data names with their spaces removed ("Threat Name" is
+ * ThreatName: the specification's rule for fields, and how Sigma's Windows rules name them). */
+static struct slice sigma_name(const struct winev *e, struct slice name)
+{
+    if (!memchr(name.p, ' ', name.len))
+        return name;
+    char *out = arena_alloc(&e->json.ev->arena, name.len);
+    if (!out)
+        return name;
+    size_t n = 0;
+    for (size_t i = 0; i < name.len; i++)
+        if (name.p[i] != ' ')
+            out[n++] = name.p[i];
+    return (struct slice){ out, n };
+}
+
 /* Add a scalar value under a name taken from the input. */
 static void add_dynamic(const struct winev *e, struct slice name, uint32_t v)
 {
     struct slice s = scalar_text(e, v);
+    name = sigma_name(e, name);
     if (!name.len || !s.len)
         return;
     enum field_type type = e->json.t[v].type == JSON_NUMBER ? FIELD_INT : FIELD_STR;
@@ -107,6 +124,7 @@ static void add_unnamed(struct winev *e, struct slice name, uint32_t arr)
             total += e->json.t[k].end - e->json.t[k].start + 1;
             n++;
         }
+    name = sigma_name(e, name);
     if (!n || !name.len)
         return;
     char *out = arena_alloc(&e->json.ev->arena, total);

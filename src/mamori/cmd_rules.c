@@ -3,11 +3,20 @@
  * others do not. */
 #include "base/prelude.h"
 #include "base/alloc.h"
+#include "base/buf.h"
+#include "base/mtime.h"
+#include "event/event.h"
+#include "event/json.h"
+#include "io/linereader.h"
+#include "parse/parser.h"
+#include "sigma/match.h"
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
 #include "commands.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct check_stats {
@@ -148,14 +157,202 @@ static int rules_check(int argc, char **argv)
     return st.refused || st.other || st.unreadable ? 1 : 0;
 }
 
+/* ---- rules test ---- */
+
+struct loaded {
+    struct sigma_rule **rules;
+    struct sigma_compiled **comp;
+    size_t n;
+    uint64_t refused;
+};
+
+static void load_for_test(const char *path, struct loaded *L, int depth)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0) {
+        fprintf(stderr, "%s: %s\n", path, mm_strerror(errno));
+        L->refused++;
+        return;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        if (depth > 32)
+            return;
+        DIR *d = opendir(path);
+        if (!d)
+            return;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.')
+                continue;
+            names = mm_reallocarray(names, n + 1, sizeof *names);
+            names[n++] = mm_strdup(de->d_name);
+        }
+        closedir(d);
+        if (n > 1)
+            qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            size_t l = strlen(path) + strlen(names[i]) + 2;
+            char *p = mm_malloc(l);
+            snprintf(p, l, "%s/%s", path, names[i]);
+            struct stat cs;
+            if (stat(p, &cs) == 0 && (S_ISDIR(cs.st_mode) || yaml_name(names[i])))
+                load_for_test(p, L, depth + 1);
+            mm_free(p);
+            mm_free(names[i]);
+        }
+        mm_free(names);
+        return;
+    }
+    struct ynode **docs;
+    size_t nd;
+    struct mm_error err;
+    if (ytree_load_file(path, &docs, &nd, &err) != MM_OK) {
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+        L->refused++;
+        return;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        if (sigma_doc_kind(docs[i]) != SIGMA_DOC_RULE) {
+            fprintf(stderr, "%s: document %zu: only detection rules are evaluated yet\n", path, i + 1);
+            L->refused++;
+            continue;
+        }
+        struct sigma_rule *r = sigma_rule_compile(docs[i], path, &err);
+        struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+        if (!c) {
+            fprintf(stderr, "%s: %s\n", path, err.msg);
+            sigma_rule_free(r);
+            L->refused++;
+            continue;
+        }
+        L->rules = mm_reallocarray(L->rules, L->n + 1, sizeof *L->rules);
+        L->comp = mm_reallocarray(L->comp, L->n + 1, sizeof *L->comp);
+        L->rules[L->n] = r;
+        L->comp[L->n] = c;
+        L->n++;
+    }
+    ytree_free_docs(docs, nd);
+}
+
+static int rules_test(int argc, char **argv)
+{
+    const char *usage = "usage: mamori rules test [--json] [--no-header] [--tz ZONE] [--parser NAME] RULES... "
+                        "--events FILE\n"
+                        "Run Sigma rules over log lines (raw syslog, or JSON events such as exported Windows "
+                        "event logs), parsed as the sensor parses them, and print every match with the "
+                        "rule and which search identifier matched which field.\n";
+    struct loaded L = { 0 };
+    const char *events = NULL;
+    bool json = false;
+    struct parse_options po = { .ctx.tz = { .local = true } };
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+            events = argv[++i];
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--no-header")) {
+            po.no_syslog_header = true;
+        } else if (!strcmp(argv[i], "--tz") && i + 1 < argc) {
+            if (mm_tz_parse(argv[++i], &po.ctx.tz) != MM_OK) {
+                die_msg("invalid time zone '%s'", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--parser") && i + 1 < argc) {
+            po.forced = parser_find(argv[++i]);
+            if (!po.forced) {
+                die_msg("unknown parser '%s'", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        } else {
+            load_for_test(argv[i], &L, 0);
+        }
+    }
+    if (!events || (!L.n && !L.refused)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    int fd = strcmp(events, "-") ? open(events, O_RDONLY | O_CLOEXEC) : 0;
+    if (fd < 0) {
+        die_msg("cannot open '%s': %s", events, mm_strerror(errno));
+        return 2;
+    }
+    struct linereader lr;
+    linereader_init(&lr, fd, 1 << 20);
+    struct event ev;
+    event_init(&ev);
+    struct buf why, out;
+    buf_init(&why, BUF_NO_MAX);
+    buf_init(&out, BUF_NO_MAX);
+    const char *line;
+    size_t len;
+    bool trunc;
+    uint64_t lines = 0, matches = 0;
+    while (linereader_next(&lr, &line, &len, &trunc, true) == MM_OK) {
+        lines++;
+        if (!len)
+            continue;
+        event_reset(&ev);
+        ev.raw = line;
+        ev.raw_len = len;
+        ev.receive_ns = mm_now_ns();
+        parse_message(&ev, &po);
+        for (size_t k = 0; k < L.n; k++) {
+            const struct sigma_rule *r = L.rules[k];
+            if (!sigma_logsource_matches(r, &ev) || !sigma_match(L.comp[k], &ev, &why))
+                continue;
+            matches++;
+            buf_reset(&out);
+            if (json) {
+                buf_printf(&out, "{\"line\":%" PRIu64 ",\"rule\":", lines);
+                json_write_string(&out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
+                buf_append_str(&out, ",\"title\":");
+                json_write_string(&out, r->title, strlen(r->title));
+                buf_append_str(&out, ",\"level\":");
+                json_write_string(&out, r->level ? r->level : "", r->level ? strlen(r->level) : 0);
+                buf_append_str(&out, ",\"why\":");
+                json_write_string(&out, why.data, why.len);
+                buf_append_str(&out, "}\n");
+            } else {
+                buf_printf(&out, "line %" PRIu64 ": %s [%s] %s\n    %s\n", lines, r->title, r->level ? r->level : "-",
+                           r->id ? r->id : "", why.data);
+            }
+            fwrite(out.data, 1, out.len, stdout);
+        }
+    }
+    fprintf(stderr, "%zu rules loaded, %" PRIu64 " refused; %" PRIu64 " lines, %" PRIu64 " matches\n", L.n,
+            L.refused, lines, matches);
+    linereader_release(&lr);
+    if (fd > 0)
+        close(fd);
+    event_release(&ev);
+    buf_release(&why);
+    buf_release(&out);
+    for (size_t k = 0; k < L.n; k++) {
+        sigma_compiled_free(L.comp[k]);
+        sigma_rule_free(L.rules[k]);
+    }
+    mm_free(L.comp);
+    mm_free(L.rules);
+    return L.refused ? 1 : 0;
+}
+
 int cmd_rules(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs("usage: mamori rules check [-v] PATH...   validate Sigma rules\n", argc < 2 ? stderr : stdout);
+        fputs("usage: mamori rules check [-v] PATH...                 validate Sigma rules\n"
+              "       mamori rules test RULES... --events FILE     run rules over log lines\n",
+              argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "check"))
         return rules_check(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "test"))
+        return rules_test(argc - 1, argv + 1);
     die_msg("unknown 'rules' command '%s'", argv[1]);
     return 2;
 }

@@ -2,6 +2,7 @@
 /* test_sigma.c: Sigma rule loading: the condition language (precedence, 1/all of, them), the
  * detection's shapes, modifiers and values, and the reasons a rule is refused. */
 #include "unit.h"
+#include "sigma/match.h"
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
 
@@ -195,10 +196,140 @@ static void test_documents(void)
     CHECK(ytree_load(alias, strlen(alias), &docs, &nd, &err) != MM_OK && strstr(err.msg, "not supported"));
 }
 
+
+/* ---- matching ---- */
+
+static struct event mev;
+
+static void ev_reset(const char *raw)
+{
+    event_reset(&mev);
+    mev.raw = raw;
+    mev.raw_len = strlen(raw);
+    event_set_logsource(&mev, "windows", "process_creation", "sysmon");
+}
+
+/* Does the detection (with the rule head) match the current event? -1: does not compile. */
+static int matches(const char *detection)
+{
+    char yaml[4096], why[600];
+    snprintf(yaml, sizeof yaml, RULE_HEAD "detection:\n%s", detection);
+    struct sigma_rule *r = compile(yaml, why, sizeof why);
+    if (!r) {
+        printf("# %s\n", why);
+        return -1;
+    }
+    struct mm_error err;
+    struct sigma_compiled *c = sigma_compile_matchers(r, &err);
+    if (!c) {
+        printf("# %s\n", err.msg);
+        sigma_rule_free(r);
+        return -1;
+    }
+    int m = sigma_logsource_matches(r, &mev) && sigma_match(c, &mev, NULL);
+    sigma_compiled_free(c);
+    sigma_rule_free(r);
+    return m;
+}
+
+static void test_matching(void)
+{
+    event_init(&mev);
+    ev_reset("raw line with Mimikatz sekurlsa::logonpasswords");
+    event_add_cstr(&mev, "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+    event_add_cstr(&mev, "CommandLine", "powershell.exe -NoP -Enc SQBFAFgAIAAoAE4AZQB3AC0A /c whoami");
+    event_add_cstr(&mev, "User", "CORP\\alice");
+    event_add_cstr(&mev, "ParentUser", "corp\\ALICE");
+    event_add_cstr(&mev, "DestinationIp", "10.1.2.3");
+    event_add_int(&mev, "Size", 2048);
+    event_add_cstr(&mev, "Empty", "");
+
+    /* plain equality ignores case; wildcards; escapes */
+    CHECK(matches("  s:\n    User: 'corp\\alice'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    User: 'corp\\\\alice'\n  condition: s\n") == 1); /* \\ is one backslash */
+    CHECK(matches("  s:\n    User|cased: 'corp\\alice'\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    Image: '*\\powershell.exe'\n  condition: s\n") == 1);
+    /* a backslash before a wildcard is written \\ (\* is a literal asterisk) */
+    CHECK(matches("  s:\n    Image: 'C:\\Windows\\\\*\\powershell.ex?'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Image: 'C:\\Windows\\*\\powershell.ex?'\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    Image: 'C:\\Windows\\*\\cmd.exe'\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    CommandLine: 'whoami'\n  condition: s\n") == 0); /* no implicit contains */
+    /* contains, startswith, endswith, all */
+    CHECK(matches("  s:\n    CommandLine|contains: ' -enc '\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    CommandLine|startswith: 'POWERSHELL'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Image|endswith:\n      - '\\cmd.exe'\n      - '\\powershell.exe'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    CommandLine|contains|all:\n      - '-nop'\n      - 'whoami'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    CommandLine|contains|all:\n      - '-nop'\n      - 'mimikatz'\n  condition: s\n") == 0);
+    /* windash: -enc also matches /enc */
+    CHECK(matches("  s:\n    CommandLine|windash|contains: '/c whoami'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    CommandLine|windash|contains: '-c whoami'\n  condition: s\n") == 1);
+    /* re with flags */
+    CHECK(matches("  s:\n    CommandLine|re: '-enc [A-Za-z0-9+/=]{20,}'\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    CommandLine|re|i: '-enc [A-Za-z0-9+/=]{20,}'\n  condition: s\n") == 1);
+    /* base64offset|contains over utf16le: "IEX (New-" encoded at any alignment */
+    CHECK(matches("  s:\n    CommandLine|wide|base64offset|contains: 'IEX (New-'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    CommandLine|wide|base64offset|contains: 'Invoke-Expression'\n  condition: s\n") == 0);
+    /* cidr, numbers */
+    CHECK(matches("  s:\n    DestinationIp|cidr: 10.0.0.0/8\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    DestinationIp|cidr: 192.168.0.0/16\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    Size|gte: 2048\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Size|gt: 2048\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    Size: 2048\n  condition: s\n") == 1);
+    /* exists, null, neq, fieldref */
+    CHECK(matches("  s:\n    User|exists: true\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Nope|exists: false\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Nope: null\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Empty: null\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    User: null\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    User|neq: 'corp\\bob'\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    User|fieldref: ParentUser\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    User|fieldref|cased: ParentUser\n  condition: s\n") == 0);
+    /* keywords: anywhere in the message */
+    CHECK(matches("  k:\n    - 'sekurlsa::'\n  condition: k\n") == 1);
+    CHECK(matches("  k:\n    - 'lsadump'\n  condition: k\n") == 0);
+    /* conditions over identifiers */
+    CHECK(matches("  a:\n    User: 'corp\\alice'\n  b:\n    Size: 1\n  condition: a and not b\n") == 1);
+    CHECK(matches("  sel_a:\n    User: 'corp\\alice'\n  sel_b:\n    Size: 1\n  condition: all of sel_*\n") == 0);
+    CHECK(matches("  sel_a:\n    User: 'corp\\alice'\n  sel_b:\n    Size: 1\n  condition: 1 of sel_*\n") == 1);
+    /* a list of mappings is OR; a mapping is AND */
+    CHECK(matches("  s:\n    - User: x\n    - Size: 2048\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    User: x\n    Size: 2048\n  condition: s\n") == 0);
+    /* log source: the rule's must be the event's */
+    event_set_logsource(&mev, "linux", "process_creation", NULL);
+    CHECK(matches("  s:\n    Size: 2048\n  condition: s\n") == 0);
+    event_set_logsource(&mev, "windows", "registry_set", "sysmon");
+    {
+        char why[600];
+        struct sigma_rule *r = compile("title: t\nlogsource:\n  product: windows\n  category: registry_event\n"
+                                       "detection:\n  s:\n    Size: 2048\n  condition: s\n", why, sizeof why);
+        CHECK(r && sigma_logsource_matches(r, &mev)); /* registry_event covers registry_set */
+        sigma_rule_free(r);
+    }
+    /* why: which identifier matched which field */
+    event_set_logsource(&mev, "windows", "process_creation", "sysmon");
+    {
+        char why[600];
+        struct sigma_rule *r = compile(RULE_HEAD "detection:\n  sel:\n    Image|endswith: '\\powershell.exe'\n"
+                                       "  filter:\n    User: nobody\n  condition: sel and not filter\n", why, sizeof why);
+        struct mm_error err;
+        struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+        struct buf w;
+        buf_init(&w, BUF_NO_MAX);
+        CHECK(c && sigma_match(c, &mev, &w) && strstr(w.data, "sel: Image=C:\\Windows") && !strstr(w.data, "filter"));
+        buf_release(&w);
+        sigma_compiled_free(c);
+        sigma_rule_free(r);
+    }
+    /* placeholders without values are refused by the matcher */
+    CHECK(matches("  s:\n    User|expand: '%admins%'\n  condition: s\n") == -1);
+    event_release(&mev);
+}
+
 int main(void)
 {
     test_conditions();
     test_rules();
     test_documents();
+    test_matching();
     return UNIT_DONE();
 }

@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* match.c: Sigma values into matchers and the evaluation of conditions.
+ *
+ * A value goes through its modifiers in the order written: windash, base64, base64offset and the
+ * utf16 family transform the text into one or more byte strings; contains, startswith and
+ * endswith place wildcards; re, cidr, the numeric modifiers, exists and fieldref choose another
+ * kind of comparison. Strings compare as Sigma wildcard patterns (`*`, `?`, backslash escapes),
+ * ignoring ASCII case unless |cased. An item holds when any of its values does (|all: every
+ * value), for any occurrence of the field; |neq inverts. */
+#include "base/prelude.h"
+#include "base/alloc.h"
+#include "match.h"
+
+#include <arpa/inet.h>
+#include <fnmatch.h>
+#include <strings.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+enum vkind { VK_GLOB, VK_RE, VK_CIDR, VK_NUM, VK_EXISTS, VK_NULL, VK_FIELDREF };
+enum gshape { G_EXACT, G_PREFIX, G_SUFFIX, G_CONTAINS, G_GLOB };
+enum numop { N_LT, N_LTE, N_GT, N_GTE };
+
+struct vmatch {
+    enum vkind kind;
+    /* glob: the pattern as tokens: bytes, with 0x00 0x01 = '*', 0x00 0x02 = '?', 0x00 0x00 = NUL */
+    enum gshape shape;
+    char *lit; /* EXACT/PREFIX/SUFFIX/CONTAINS: the literal (lowercased unless cased) */
+    size_t litlen;
+    char *pat; /* GLOB: the token string */
+    size_t patlen;
+    bool cased;
+    pcre2_code *re;
+    int family, bits;
+    uint8_t net[16];
+    enum numop op;
+    double num;
+    bool exists;
+    char *ref; /* fieldref */
+    const char *shown; /* the value as written, for explanations */
+};
+
+/* one value as written: its alternatives (encodings, windash) */
+struct vgroup {
+    struct vmatch *alts;
+    size_t n;
+};
+
+struct imatch {
+    const struct sigma_item *item;
+    struct vgroup *groups;
+    size_t ngroups;
+    bool all, neq;
+};
+
+struct idmatch {
+    const struct sigma_ident *id;
+    struct imatch **maps; /* maps[m] = array of items */
+    size_t *nitems;
+    size_t nmaps;
+};
+
+struct sigma_compiled {
+    const struct sigma_rule *rule;
+    struct idmatch *ids;
+    size_t nids;
+    pcre2_match_data *md;
+};
+
+const struct sigma_rule *sigma_compiled_rule(const struct sigma_compiled *c)
+{
+    return c->rule;
+}
+
+/* ---- byte strings for transformations ---- */
+
+struct bstr {
+    char *p;
+    size_t n;
+};
+
+struct blist {
+    struct bstr *v;
+    size_t n;
+};
+
+static void bl_add(struct blist *l, const char *p, size_t n)
+{
+    l->v = mm_reallocarray(l->v, l->n + 1, sizeof *l->v);
+    l->v[l->n].p = mm_malloc(n + 1);
+    memcpy(l->v[l->n].p, p, n);
+    l->v[l->n].p[n] = '\0';
+    l->v[l->n].n = n;
+    l->n++;
+}
+
+static void bl_free(struct blist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        mm_free(l->v[i].p);
+    mm_free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64_encode(const uint8_t *in, size_t n, struct buf *out)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+        char q[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '=' };
+        buf_append(out, q, 4);
+    }
+}
+
+/* the wildcards of a value must survive encoding as wildcards: encodings apply to plain text
+ * only, so a value to be encoded is taken literally (as pySigma does) */
+static void apply_base64(struct blist *l, bool offset)
+{
+    struct blist out = { 0 };
+    struct buf b;
+    buf_init(&b, BUF_NO_MAX);
+    for (size_t i = 0; i < l->n; i++) {
+        if (!offset) {
+            base64_encode((const uint8_t *)l->v[i].p, l->v[i].n, &b);
+            bl_add(&out, b.data, b.len);
+            continue;
+        }
+        /* the value at the three possible alignments, without the characters its neighbours
+         * influence */
+        static const size_t start[3] = { 0, 2, 3 };
+        for (size_t k = 0; k < 3; k++) {
+            size_t n = l->v[i].n + k;
+            uint8_t *tmp = mm_malloc(n + 1);
+            memset(tmp, ' ', k);
+            memcpy(tmp + k, l->v[i].p, l->v[i].n);
+            base64_encode(tmp, n, &b);
+            mm_free(tmp);
+            static const size_t cut_end[3] = { 0, 3, 2 };
+            size_t end = b.len - cut_end[n % 3];
+            if (end > start[k])
+                bl_add(&out, b.data + start[k], end - start[k]);
+        }
+    }
+    buf_release(&b);
+    bl_free(l);
+    *l = out;
+}
+
+/* UTF-8 to UTF-16 (le/be), optionally with a byte-order mark */
+static void apply_utf16(struct blist *l, bool be, bool bom)
+{
+    struct blist out = { 0 };
+    struct buf b;
+    buf_init(&b, BUF_NO_MAX);
+    for (size_t i = 0; i < l->n; i++) {
+        buf_reset(&b);
+        if (bom)
+            buf_append(&b, be ? "\xfe\xff" : "\xff\xfe", 2);
+        const uint8_t *s = (const uint8_t *)l->v[i].p, *e = s + l->v[i].n;
+        while (s < e) {
+            uint32_t cp = *s++;
+            int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+            if (extra)
+                cp &= 0x3fu >> extra;
+            while (extra-- > 0 && s < e)
+                cp = cp << 6 | (*s++ & 0x3f);
+            uint16_t units[2];
+            int nu = 1;
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                units[0] = (uint16_t)(0xd800 | cp >> 10);
+                units[1] = (uint16_t)(0xdc00 | (cp & 0x3ff));
+                nu = 2;
+            } else {
+                units[0] = (uint16_t)cp;
+            }
+            for (int u = 0; u < nu; u++) {
+                char c2[2] = { (char)(be ? units[u] >> 8 : units[u] & 0xff), (char)(be ? units[u] & 0xff : units[u] >> 8) };
+                buf_append(&b, c2, 2);
+            }
+        }
+        bl_add(&out, b.data, b.len);
+    }
+    buf_release(&b);
+    bl_free(l);
+    *l = out;
+}
+
+/* every dash-like character replaced by each of - / – — ― (capped: beyond 3 occurrences, all
+ * occurrences take the same character) */
+static void apply_windash(struct blist *l)
+{
+    static const char *const dashes[] = { "-", "/", "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95" };
+    struct blist out = { 0 };
+    for (size_t i = 0; i < l->n; i++) {
+        const char *s = l->v[i].p;
+        size_t n = l->v[i].n;
+        /* positions of dashes: ASCII - or / */
+        size_t pos[64], np = 0;
+        for (size_t k = 0; k < n && np < 64; k++)
+            if (s[k] == '-' || s[k] == '/')
+                pos[np++] = k;
+        if (np == 0) {
+            bl_add(&out, s, n);
+            continue;
+        }
+        bool same = np > 3;
+        size_t combos = same ? 5 : 1;
+        for (size_t k = 0; !same && k < np; k++)
+            combos *= 5;
+        for (size_t c = 0; c < combos; c++) {
+            struct buf b;
+            buf_init(&b, BUF_NO_MAX);
+            size_t last = 0, code = c;
+            for (size_t k = 0; k < np; k++) {
+                buf_append(&b, s + last, pos[k] - last);
+                size_t d = same ? c : code % 5;
+                if (!same)
+                    code /= 5;
+                buf_append_str(&b, dashes[d]);
+                last = pos[k] + 1;
+            }
+            buf_append(&b, s + last, n - last);
+            bl_add(&out, b.data, b.len);
+            buf_release(&b);
+        }
+    }
+    bl_free(l);
+    *l = out;
+}
+
+/* ---- wildcard patterns ---- */
+
+#define TOK_ESC 0x00
+#define TOK_STAR 0x01
+#define TOK_Q 0x02
+#define TOK_NUL 0x03
+
+/* a Sigma value into tokens (raw: no wildcard processing, for encoded bytes) */
+static void tokenize(const char *s, size_t n, bool raw, struct buf *out)
+{
+    buf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!raw && c == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
+            /* \* and \? are literal; \\ is one backslash (three/four backslashes: see spec) */
+            c = s[++i];
+        } else if (!raw && c == '*') {
+            buf_append(out, "\0\1", 2);
+            continue;
+        } else if (!raw && c == '?') {
+            buf_append(out, "\0\2", 2);
+            continue;
+        }
+        if (c == '\0')
+            buf_append(out, "\0\3", 2);
+        else
+            buf_append_char(out, c);
+    }
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* compile tokens into a shape: a literal when the only wildcards are a leading/trailing star */
+static void make_glob(struct vmatch *m, const char *tok, size_t n)
+{
+    bool lead = n >= 2 && tok[0] == TOK_ESC && tok[1] == TOK_STAR;
+    bool trail = n >= 2 && tok[n - 2] == TOK_ESC && tok[n - 1] == TOK_STAR;
+    size_t a = lead ? 2 : 0, b = trail && n - 2 >= a ? n - 2 : n;
+    bool inner = false;
+    for (size_t i = a; i < b; i++) {
+        if (tok[i] == TOK_ESC) {
+            if (tok[i + 1] != TOK_NUL)
+                inner = true;
+            i++;
+        }
+    }
+    m->kind = VK_GLOB;
+    if (!inner) {
+        m->lit = mm_malloc(b - a + 1);
+        size_t k = 0;
+        for (size_t i = a; i < b; i++) {
+            char c = tok[i];
+            if (c == TOK_ESC) {
+                c = '\0';
+                i++;
+            }
+            m->lit[k++] = m->cased ? c : lower(c);
+        }
+        m->lit[k] = '\0';
+        m->litlen = k;
+        m->shape = lead && trail ? G_CONTAINS : lead ? G_SUFFIX : trail ? G_PREFIX : G_EXACT;
+        if (lead && trail && n == 2) /* a lone "*": anything */
+            m->shape = G_CONTAINS;
+        return;
+    }
+    m->shape = G_GLOB;
+    m->pat = mm_malloc(n + 1);
+    memcpy(m->pat, tok, n);
+    m->patlen = n;
+    if (!m->cased)
+        for (size_t i = 0; i < n; i++) {
+            if (m->pat[i] == TOK_ESC)
+                i++;
+            else
+                m->pat[i] = lower(m->pat[i]);
+        }
+}
+
+static bool eq_ci(const char *a, const char *b, size_t n, bool cased)
+{
+    if (cased)
+        return !memcmp(a, b, n);
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != b[i])
+            return false;
+    return true;
+}
+
+static bool find_ci(const char *h, size_t hn, const char *lit, size_t ln, bool cased)
+{
+    if (ln == 0)
+        return true;
+    if (ln > hn)
+        return false;
+    if (cased)
+        return memmem(h, hn, lit, ln) != NULL;
+    char f = lit[0], F = f >= 'a' && f <= 'z' ? (char)(f - 32) : f;
+    for (size_t i = 0; i + ln <= hn; i++) {
+        if ((h[i] == f || h[i] == F) && eq_ci(h + i + 1, lit + 1, ln - 1, false))
+            return true;
+    }
+    return false;
+}
+
+/* token pattern against text, iterative with star backtracking */
+static bool glob_match(const char *p, size_t pn, const char *s, size_t sn, bool cased)
+{
+    size_t pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
+    while (si < sn) {
+        if (pi < pn) {
+            if (p[pi] == TOK_ESC && p[pi + 1] == TOK_STAR) {
+                star_p = pi += 2;
+                star_s = si;
+                continue;
+            }
+            if (p[pi] == TOK_ESC && p[pi + 1] == TOK_Q) {
+                pi += 2;
+                si++;
+                continue;
+            }
+            char pc = p[pi] == TOK_ESC ? '\0' : p[pi];
+            size_t adv = p[pi] == TOK_ESC ? 2 : 1;
+            char sc = cased ? s[si] : lower(s[si]);
+            if (pc == sc) {
+                pi += adv;
+                si++;
+                continue;
+            }
+        }
+        if (star_p == SIZE_MAX)
+            return false;
+        pi = star_p;
+        si = ++star_s;
+    }
+    while (pi + 1 < pn && p[pi] == TOK_ESC && p[pi + 1] == TOK_STAR)
+        pi += 2;
+    return pi == pn;
+}
+
+static bool vmatch_text(const struct vmatch *m, const char *s, size_t n)
+{
+    switch (m->shape) {
+    case G_EXACT: return n == m->litlen && eq_ci(s, m->lit, n, m->cased);
+    case G_PREFIX: return n >= m->litlen && eq_ci(s, m->lit, m->litlen, m->cased);
+    case G_SUFFIX: return n >= m->litlen && eq_ci(s + n - m->litlen, m->lit, m->litlen, m->cased);
+    case G_CONTAINS: return find_ci(s, n, m->lit, m->litlen, m->cased);
+    case G_GLOB: return glob_match(m->pat, m->patlen, s, n, m->cased);
+    }
+    return false;
+}
+
+/* ---- compiling ---- */
+
+static bool item_has(const struct sigma_item *it, int mod)
+{
+    for (size_t i = 0; i < it->nmods; i++)
+        if (it->mods[i] == mod)
+            return true;
+    return false;
+}
+
+static enum mm_status compile_value(const struct sigma_item *it, const struct sigma_value *v, struct vgroup *g,
+                                    struct mm_error *err)
+{
+    bool cased = item_has(it, SM_CASED);
+    if (item_has(it, SM_EXPAND) && strchr(v->s, '%'))
+        return mm_error_set(err, MM_ERR_INVALID, "line %d: '%s' needs placeholder values (|expand), which "
+                            "are not configured", it->line, v->s);
+    for (size_t i = 0; i < it->nmods; i++)
+        if (it->mods[i] >= SM_MINUTE && it->mods[i] <= SM_YEAR)
+            return mm_error_set(err, MM_ERR_INVALID, "line %d: time modifier '%s' is not supported yet",
+                                it->line, sigma_mod_name(it->mods[i]));
+    if (item_has(it, SM_EXISTS)) {
+        g->alts = mm_calloc(1, sizeof *g->alts);
+        g->n = 1;
+        g->alts[0] = (struct vmatch){ .kind = VK_EXISTS, .exists = v->b, .shown = v->s };
+        return MM_OK;
+    }
+    if (v->type == SV_NULL) {
+        g->alts = mm_calloc(1, sizeof *g->alts);
+        g->n = 1;
+        g->alts[0] = (struct vmatch){ .kind = VK_NULL, .shown = "null" };
+        return MM_OK;
+    }
+    if (item_has(it, SM_FIELDREF)) {
+        g->alts = mm_calloc(1, sizeof *g->alts);
+        g->n = 1;
+        g->alts[0] = (struct vmatch){ .kind = VK_FIELDREF, .ref = mm_strdup(v->s), .shown = v->s, .cased = cased };
+        return MM_OK;
+    }
+    static const int numeric[] = { SM_LT, SM_LTE, SM_GT, SM_GTE };
+    for (size_t k = 0; k < 4; k++) {
+        if (item_has(it, numeric[k])) {
+            g->alts = mm_calloc(1, sizeof *g->alts);
+            g->n = 1;
+            double num = v->type == SV_NUM ? v->num : strtod(v->s, NULL);
+            g->alts[0] = (struct vmatch){ .kind = VK_NUM, .op = (enum numop)k, .num = num, .shown = v->s };
+            return MM_OK;
+        }
+    }
+    if (item_has(it, SM_CIDR)) {
+        g->alts = mm_calloc(1, sizeof *g->alts);
+        g->n = 1;
+        struct vmatch *m = &g->alts[0];
+        *m = (struct vmatch){ .kind = VK_CIDR, .shown = v->s };
+        char addr[64];
+        const char *slash = strchr(v->s, '/');
+        size_t al = (size_t)(slash - v->s);
+        memcpy(addr, v->s, al);
+        addr[al] = '\0';
+        m->bits = (int)strtol(slash + 1, NULL, 10);
+        m->family = inet_pton(AF_INET, addr, m->net) == 1 ? 4 : 6;
+        if (m->family == 6)
+            inet_pton(AF_INET6, addr, m->net);
+        return MM_OK;
+    }
+    if (item_has(it, SM_RE)) {
+        uint32_t opts = PCRE2_UTF | (item_has(it, SM_RE_I) ? PCRE2_CASELESS : 0) |
+                        (item_has(it, SM_RE_M) ? PCRE2_MULTILINE : 0) | (item_has(it, SM_RE_S) ? PCRE2_DOTALL : 0);
+        int ec;
+        PCRE2_SIZE eo;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->s, v->len, opts, &ec, &eo, NULL);
+        if (!re)
+            return mm_error_set(err, MM_ERR_INVALID, "line %d: regular expression '%s' does not compile", it->line, v->s);
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* faster when available; fine without */
+        g->alts = mm_calloc(1, sizeof *g->alts);
+        g->n = 1;
+        g->alts[0] = (struct vmatch){ .kind = VK_RE, .re = re, .shown = v->s };
+        return MM_OK;
+    }
+    /* strings: transformations in order, then wildcards */
+    struct blist l = { 0 };
+    bl_add(&l, v->s, v->len);
+    bool encoded = false;
+    for (size_t i = 0; i < it->nmods; i++) {
+        switch (it->mods[i]) {
+        case SM_WINDASH: apply_windash(&l); break;
+        case SM_BASE64: apply_base64(&l, false); encoded = true; break;
+        case SM_BASE64OFFSET: apply_base64(&l, true); encoded = true; break;
+        case SM_UTF16LE:
+        case SM_WIDE: apply_utf16(&l, false, false); encoded = true; break;
+        case SM_UTF16BE: apply_utf16(&l, true, false); encoded = true; break;
+        case SM_UTF16: apply_utf16(&l, false, true); encoded = true; break;
+        default: break;
+        }
+    }
+    bool contains = item_has(it, SM_CONTAINS) || !it->field, starts = item_has(it, SM_STARTSWITH),
+         ends = item_has(it, SM_ENDSWITH);
+    g->alts = mm_calloc(l.n, sizeof *g->alts);
+    struct buf tok;
+    buf_init(&tok, BUF_NO_MAX);
+    for (size_t i = 0; i < l.n; i++) {
+        struct buf full;
+        buf_init(&full, BUF_NO_MAX);
+        tokenize(l.v[i].p, l.v[i].n, encoded, &tok);
+        if (contains || ends)
+            buf_append(&full, "\0\1", 2);
+        buf_append(&full, tok.data, tok.len);
+        if (contains || starts)
+            buf_append(&full, "\0\1", 2);
+        struct vmatch *m = &g->alts[g->n++];
+        *m = (struct vmatch){ .cased = cased, .shown = v->s };
+        make_glob(m, full.data, full.len);
+        buf_release(&full);
+    }
+    buf_release(&tok);
+    bl_free(&l);
+    return MM_OK;
+}
+
+static void free_groups(struct imatch *im)
+{
+    for (size_t g = 0; g < im->ngroups; g++) {
+        for (size_t a = 0; a < im->groups[g].n; a++) {
+            struct vmatch *m = &im->groups[g].alts[a];
+            mm_free(m->lit);
+            mm_free(m->pat);
+            mm_free(m->ref);
+            if (m->re)
+                pcre2_code_free(m->re);
+        }
+        mm_free(im->groups[g].alts);
+    }
+    mm_free(im->groups);
+}
+
+void sigma_compiled_free(struct sigma_compiled *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nids; i++) {
+        for (size_t m = 0; m < c->ids[i].nmaps; m++) {
+            for (size_t k = 0; k < c->ids[i].nitems[m]; k++)
+                free_groups(&c->ids[i].maps[m][k]);
+            mm_free(c->ids[i].maps[m]);
+        }
+        mm_free(c->ids[i].maps);
+        mm_free(c->ids[i].nitems);
+    }
+    mm_free(c->ids);
+    if (c->md)
+        pcre2_match_data_free(c->md);
+    mm_free(c);
+}
+
+struct sigma_compiled *sigma_compile_matchers(const struct sigma_rule *r, struct mm_error *err)
+{
+    struct sigma_compiled *c = mm_calloc(1, sizeof *c);
+    c->rule = r;
+    c->ids = mm_calloc(r->nidents ? r->nidents : 1, sizeof *c->ids);
+    c->md = pcre2_match_data_create(16, NULL);
+    for (size_t i = 0; i < r->nidents; i++) {
+        const struct sigma_ident *id = &r->idents[i];
+        struct idmatch *im = &c->ids[c->nids++];
+        im->id = id;
+        im->maps = mm_calloc(id->nmaps ? id->nmaps : 1, sizeof *im->maps);
+        im->nitems = mm_calloc(id->nmaps ? id->nmaps : 1, sizeof *im->nitems);
+        im->nmaps = id->nmaps;
+        for (size_t m = 0; m < id->nmaps; m++) {
+            const struct sigma_map *mp = &id->maps[m];
+            im->maps[m] = mm_calloc(mp->n ? mp->n : 1, sizeof *im->maps[m]);
+            for (size_t k = 0; k < mp->n; k++) {
+                const struct sigma_item *it = &mp->items[k];
+                struct imatch *x = &im->maps[m][im->nitems[m]++];
+                x->item = it;
+                x->all = item_has(it, SM_ALL);
+                x->neq = item_has(it, SM_NEQ);
+                x->groups = mm_calloc(it->nvals ? it->nvals : 1, sizeof *x->groups);
+                for (size_t v = 0; v < it->nvals; v++) {
+                    if (compile_value(it, &it->vals[v], &x->groups[x->ngroups++], err) != MM_OK) {
+                        sigma_compiled_free(c);
+                        return NULL;
+                    }
+                }
+            }
+        }
+    }
+    return c;
+}
+
+/* ---- matching ---- */
+
+static bool ls_eq(const char *rule, const char *ev)
+{
+    return ev && !strcasecmp(rule, ev);
+}
+
+bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev)
+{
+    const struct logsource *l = &ev->logsource;
+    if (r->logsource.product && !ls_eq(r->logsource.product, l->product))
+        return false;
+    if (r->logsource.service && !ls_eq(r->logsource.service, l->service))
+        return false;
+    if (r->logsource.category) {
+        if (!strcasecmp(r->logsource.category, "registry_event") && l->category &&
+            !strncasecmp(l->category, "registry_", 9))
+            return true;
+        if (!ls_eq(r->logsource.category, l->category))
+            return false;
+    }
+    return true;
+}
+
+static bool cidr_in(const struct vmatch *m, const char *s, size_t n)
+{
+    char tmp[64];
+    uint8_t a[16];
+    if (n == 0 || n >= sizeof tmp)
+        return false;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    if (m->family == 4 ? inet_pton(AF_INET, tmp, a) != 1 : inet_pton(AF_INET6, tmp, a) != 1)
+        return false;
+    int bits = m->bits;
+    for (int i = 0; bits > 0; i++, bits -= 8) {
+        uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+        if ((a[i] & mask) != (m->net[i] & mask))
+            return false;
+    }
+    return true;
+}
+
+static const struct event_field *field_named(const struct event *ev, const char *name, unsigned from)
+{
+    size_t nl = strlen(name);
+    for (unsigned i = from; i < ev->nfields; i++)
+        if (ev->fields[i].name_len == nl && !memcmp(ev->fields[i].name, name, nl))
+            return &ev->fields[i];
+    return NULL;
+}
+
+static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m, const struct event *ev,
+                          const char *s, size_t n)
+{
+    switch (m->kind) {
+    case VK_GLOB: return vmatch_text(m, s, n);
+    case VK_RE: return pcre2_match(m->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
+    case VK_CIDR: return cidr_in(m, s, n);
+    case VK_NUM: {
+        char tmp[64], *end;
+        if (n == 0 || n >= sizeof tmp)
+            return false;
+        memcpy(tmp, s, n);
+        tmp[n] = '\0';
+        double d = strtod(tmp, &end);
+        if (*end)
+            return false;
+        return m->op == N_LT ? d < m->num : m->op == N_LTE ? d <= m->num : m->op == N_GT ? d > m->num : d >= m->num;
+    }
+    case VK_NULL: return n == 0;
+    case VK_FIELDREF: {
+        const struct event_field *o = field_named(ev, m->ref, 0);
+        return o && o->len == n && (m->cased ? !memcmp(o->value, s, n) : !strncasecmp(o->value, s, n));
+    }
+    case VK_EXISTS: return true;
+    }
+    return false;
+}
+
+static bool group_matches(const struct sigma_compiled *c, const struct vgroup *g, const struct event *ev,
+                          const char *s, size_t n)
+{
+    for (size_t a = 0; a < g->n; a++)
+        if (value_matches(c, &g->alts[a], ev, s, n))
+            return true;
+    return false;
+}
+
+/* one item against the event; *how receives the matching field value for explanations */
+static bool item_matches(const struct sigma_compiled *c, const struct imatch *im, const struct event *ev,
+                         struct slice *how)
+{
+    const struct sigma_item *it = im->item;
+    if (im->ngroups == 1 && im->groups[0].n == 1 && im->groups[0].alts[0].kind == VK_EXISTS) {
+        bool present = it->field && field_named(ev, it->field, 0) != NULL;
+        return present == im->groups[0].alts[0].exists;
+    }
+    if (!it->field) { /* keywords: the whole message */
+        const char *s = ev->raw;
+        size_t n = ev->raw_len;
+        bool any = false, all = true;
+        for (size_t g = 0; g < im->ngroups; g++) {
+            bool m = group_matches(c, &im->groups[g], ev, s, n);
+            any |= m;
+            all &= m;
+        }
+        bool r = im->all ? all : any;
+        if (r)
+            *how = (struct slice){ s, n };
+        return im->neq ? !r : r;
+    }
+    bool found = false, result = false;
+    for (unsigned from = 0;;) {
+        const struct event_field *f = field_named(ev, it->field, from);
+        if (!f)
+            break;
+        found = true;
+        from = (unsigned)(f - ev->fields) + 1;
+        bool any = false, all = true;
+        for (size_t g = 0; g < im->ngroups; g++) {
+            bool m = group_matches(c, &im->groups[g], ev, f->value, f->len);
+            any |= m;
+            all &= m;
+        }
+        if (im->all ? all : any) {
+            result = true;
+            *how = (struct slice){ f->value, f->len };
+            break;
+        }
+    }
+    if (!found) {
+        /* an absent field is null */
+        for (size_t g = 0; g < im->ngroups && !result; g++)
+            result = im->groups[g].n == 1 && im->groups[g].alts[0].kind == VK_NULL;
+    }
+    return im->neq ? !result : result;
+}
+
+static bool ident_matches(const struct sigma_compiled *c, const struct idmatch *id, const struct event *ev,
+                          struct buf *why)
+{
+    for (size_t m = 0; m < id->nmaps; m++) {
+        bool ok = true;
+        size_t mark = why ? why->len : 0;
+        for (size_t k = 0; k < id->nitems[m] && ok; k++) {
+            struct slice how = { NULL, 0 };
+            ok = item_matches(c, &id->maps[m][k], ev, &how);
+            if (ok && why) {
+                const struct sigma_item *it = id->maps[m][k].item;
+                buf_printf(why, "%s%s: %s%s", why->len ? "; " : "", id->id->name, it->field ? it->field : "keyword",
+                           id->maps[m][k].neq ? "!=" : "=");
+                size_t show = MM_MIN(how.len, (size_t)80);
+                buf_append(why, how.p ? how.p : "", show);
+                if (how.len > show)
+                    buf_append_str(why, "...");
+            }
+        }
+        if (ok)
+            return true;
+        if (why) {
+            why->len = mark;
+            why->data[mark] = '\0';
+        }
+    }
+    return false;
+}
+
+static bool eval(const struct sigma_compiled *c, const struct cond_node *n, const struct event *ev, struct buf *why)
+{
+    switch (n->op) {
+    case C_AND: return eval(c, n->a, ev, why) && eval(c, n->b, ev, why);
+    case C_OR: return eval(c, n->a, ev, why) || eval(c, n->b, ev, why);
+    case C_NOT: {
+        size_t mark = why ? why->len : 0;
+        bool r = !eval(c, n->a, ev, why);
+        if (why) { /* what a negated part matched is not why the rule fired */
+            why->len = mark;
+            why->data[mark] = '\0';
+        }
+        return r;
+    }
+    case C_ID:
+        for (size_t i = 0; i < c->nids; i++)
+            if (!strcmp(c->ids[i].id->name, n->name))
+                return ident_matches(c, &c->ids[i], ev, why);
+        return false;
+    case C_ONE_OF:
+    case C_ALL_OF: {
+        bool all = n->op == C_ALL_OF, any = false;
+        for (size_t i = 0; i < c->nids; i++) {
+            const char *name = c->ids[i].id->name;
+            if (n->name ? fnmatch(n->name, name, 0) != 0 : name[0] == '_')
+                continue;
+            bool m = ident_matches(c, &c->ids[i], ev, why);
+            if (all && !m)
+                return false;
+            if (!all && m)
+                return true;
+            any |= m;
+        }
+        (void)any;
+        return all; /* all of: none failed (the pattern matches at least one: checked at load) */
+    }
+    }
+    return false;
+}
+
+bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why)
+{
+    if (why)
+        buf_reset(why);
+    for (size_t i = 0; i < c->rule->nconds; i++)
+        if (eval(c, c->rule->conds[i], ev, why))
+            return true;
+    return false;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* match.h: evaluating compiled Sigma rules against normalised events. A rule set is built from
+ * loaded rules (rule.h); each rule's values become matchers once (wildcard patterns, PCRE2
+ * expressions, networks, numbers, encoded variants), and an event is matched rule by rule whose
+ * log source fits. The multi-pattern prefilter of issue 4 comes on top of this exact matcher. */
+#ifndef MM_SIGMA_MATCH_H
+#define MM_SIGMA_MATCH_H
+
+#include "base/prelude.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "event/event.h"
+#include "rule.h"
+
+struct sigma_compiled;
+/* Build the matchers of a loaded rule. NULL with a reason when a feature it uses cannot be
+ * evaluated (e.g. |expand placeholders without values). The rule stays owned by the caller and
+ * must outlive the result. */
+struct sigma_compiled *sigma_compile_matchers(const struct sigma_rule *r, struct mm_error *err);
+void sigma_compiled_free(struct sigma_compiled *c);
+const struct sigma_rule *sigma_compiled_rule(const struct sigma_compiled *c);
+
+/* Does the rule's log source cover the event's? (product, category, service: each the rule names
+ * must be the event's, ignoring case; registry_event covers registry_add/delete/set/rename) */
+bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev);
+
+/* Match one event. why (may be NULL) receives, for a match, which search identifiers held and
+ * through which field and value ("selection: Image=...\\powershell.exe"). */
+bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why);
+
+#endif
