@@ -6,7 +6,8 @@ TOOLS=${TOOLS:-$PWD/build/tools}
 SENDLOG=$TOOLS/sendlog
 T=$(mktemp -d /tmp/mamori-test.XXXXXX)
 # a port range unlikely to collide with other tests running at the same time
-PORT=$(( 20000 + ($$ * 7) % 30000 ))
+# below the kernel's ephemeral range (32768-60999), where outgoing connections take ports
+PORT=$(( 20000 + ($$ * 7) % 12000 ))
 SENSOR_PID=
 failures=0
 
