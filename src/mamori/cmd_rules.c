@@ -40,21 +40,22 @@ static void check_file(const char *path, struct check_stats *st)
         switch (sigma_doc_kind(docs[i])) {
         case SIGMA_DOC_RULE: {
             struct sigma_rule *r = sigma_rule_compile(docs[i], path, &err);
-            if (!r) {
+            struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+            if (!c) {
                 printf("%s: %s\n", path, err.msg);
-                st->refused++;
+                if (r && r->placeholders)
+                    st->placeholders++;
+                else
+                    st->refused++;
+                sigma_rule_free(r);
                 break;
             }
+            sigma_compiled_free(c);
             st->compiled++;
-            if (r->placeholders) {
-                st->placeholders++;
-                if (st->verbose)
-                    printf("%s: needs values for %zu placeholder(s) (|expand)\n", path, r->placeholders);
-            }
             if (st->verbose) {
-                char c[512];
-                sigma_cond_format(r->conds[0], c, sizeof c);
-                printf("%s: ok: %s [%s] %s\n", path, r->level ? r->level : "-", r->title, c);
+                char text[512];
+                sigma_cond_format(r->conds[0], text, sizeof text);
+                printf("%s: ok: %s [%s] %s\n", path, r->level ? r->level : "-", r->title, text);
             }
             sigma_rule_free(r);
             break;
@@ -150,11 +151,11 @@ static int rules_check(int argc, char **argv)
     for (; i < argc; i++)
         check_path(argv[i], &st, 0);
     printf("%" PRIu64 " files, %" PRIu64 " documents: %" PRIu64 " rules compile, %" PRIu64 " refused, %" PRIu64
-           " correlation rules and %" PRIu64 " filters not supported yet, %" PRIu64 " other, %" PRIu64
-           " unreadable; %" PRIu64 " rules need placeholder values\n",
-           st.files, st.docs, st.compiled, st.refused, st.correlations, st.filters, st.other, st.unreadable,
-           st.placeholders);
-    return st.refused || st.other || st.unreadable ? 1 : 0;
+           " need placeholder values (|expand), %" PRIu64 " correlation rules and %" PRIu64
+           " filters not supported yet, %" PRIu64 " other, %" PRIu64 " unreadable\n",
+           st.files, st.docs, st.compiled, st.refused, st.placeholders, st.correlations, st.filters, st.other,
+           st.unreadable);
+    return st.refused || st.placeholders || st.correlations || st.filters || st.other || st.unreadable ? 1 : 0;
 }
 
 /* ---- rules test ---- */
