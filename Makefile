@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 OPT     ?= -O2 -g
 CFLAGS  += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -Ilib -I$(BUILD)/gen -MMD -MP
 LDFLAGS += $(SANFLAGS) -pthread
-LDLIBS  := -lssl -lcrypto -lzstd -lyaml -lpcre2-8
+LDLIBS  := -lssl -lcrypto -lzstd -lyaml -lpcre2-8 -lhs
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -8,7 +8,7 @@
 set -eu
 packages=(
     # build
-    gcc make pkg-config libssl-dev libc-bin libzstd-dev libyaml-dev libpcre2-dev
+    gcc make pkg-config libssl-dev libc-bin libzstd-dev libyaml-dev libpcre2-dev libvectorscan-dev
     # the store benchmark's baseline (zstd, zstdgrep)
     zstd
     # fuzzing (libFuzzer comes with clang's runtime)

@@ -793,3 +793,209 @@ bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct 
             return true;
     return false;
 }
+
+/* ---- required literals (for the prefilter) ---- */
+
+struct litset {
+    struct sigma_literal *v;
+    size_t n;
+};
+
+static void lit_add(struct litset *s, const char *p, size_t n)
+{
+    s->v = mm_reallocarray(s->v, s->n + 1, sizeof *s->v);
+    s->v[s->n].s = mm_malloc(n ? n : 1);
+    memcpy(s->v[s->n].s, p, n);
+    s->v[s->n].n = n;
+    s->n++;
+}
+
+static void lit_free(struct litset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        mm_free(s->v[i].s);
+    mm_free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+static void lit_move_append(struct litset *dst, struct litset *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        dst->v = mm_reallocarray(dst->v, dst->n + 1, sizeof *dst->v);
+        dst->v[dst->n++] = src->v[i];
+    }
+    mm_free(src->v);
+    src->v = NULL;
+    src->n = 0;
+}
+
+/* the shortest literal: a set is as selective as its weakest member */
+static size_t lit_quality(const struct litset *s)
+{
+    size_t q = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        q = MM_MIN(q, s->v[i].n);
+    return q;
+}
+
+/* A group's alternatives: each must carry a literal (plain shape), else unconstrained. */
+static bool group_lits(const struct vgroup *g, struct litset *out)
+{
+    for (size_t a = 0; a < g->n; a++) {
+        const struct vmatch *m = &g->alts[a];
+        if (m->kind != VK_GLOB || m->shape == G_GLOB || m->litlen == 0) {
+            lit_free(out);
+            return false;
+        }
+        lit_add(out, m->lit, m->litlen);
+    }
+    return true;
+}
+
+static bool item_lits(const struct imatch *im, struct litset *out)
+{
+    if (im->neq || im->ngroups == 0)
+        return false;
+    if (im->all) { /* every group must match: the best single group is necessary */
+        struct litset best = { 0 };
+        bool have = false;
+        for (size_t g = 0; g < im->ngroups; g++) {
+            struct litset s = { 0 };
+            if (!group_lits(&im->groups[g], &s))
+                continue;
+            if (!have || lit_quality(&s) > lit_quality(&best)) {
+                lit_free(&best);
+                best = s;
+                have = true;
+            } else {
+                lit_free(&s);
+            }
+        }
+        *out = best;
+        return have;
+    }
+    for (size_t g = 0; g < im->ngroups; g++) /* any group: the union */
+        if (!group_lits(&im->groups[g], out))
+            return false;
+    return true;
+}
+
+static bool ident_lits(const struct idmatch *id, struct litset *out)
+{
+    for (size_t m = 0; m < id->nmaps; m++) {
+        struct litset best = { 0 };
+        bool have = false;
+        for (size_t k = 0; k < id->nitems[m]; k++) {
+            struct litset s = { 0 };
+            if (!item_lits(&id->maps[m][k], &s))
+                continue;
+            if (!have || lit_quality(&s) > lit_quality(&best)) {
+                lit_free(&best);
+                best = s;
+                have = true;
+            } else {
+                lit_free(&s);
+            }
+        }
+        if (!have) {
+            lit_free(out);
+            return false;
+        }
+        lit_move_append(out, &best);
+    }
+    return id->nmaps > 0;
+}
+
+static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n, struct litset *out)
+{
+    switch (n->op) {
+    case C_NOT: return false;
+    case C_OR: {
+        struct litset a = { 0 }, b = { 0 };
+        if (!cond_lits(c, n->a, &a))
+            return false;
+        if (!cond_lits(c, n->b, &b)) {
+            lit_free(&a);
+            return false;
+        }
+        lit_move_append(out, &a);
+        lit_move_append(out, &b);
+        return true;
+    }
+    case C_AND: {
+        struct litset a = { 0 }, b = { 0 };
+        bool ha = cond_lits(c, n->a, &a), hb = cond_lits(c, n->b, &b);
+        if (ha && hb && lit_quality(&b) > lit_quality(&a)) {
+            lit_free(&a);
+            lit_move_append(out, &b);
+        } else if (ha) {
+            lit_free(&b);
+            lit_move_append(out, &a);
+        } else if (hb) {
+            lit_move_append(out, &b);
+        }
+        return ha || hb;
+    }
+    case C_ID:
+        for (size_t i = 0; i < c->nids; i++)
+            if (!strcmp(c->ids[i].id->name, n->name))
+                return ident_lits(&c->ids[i], out);
+        return false;
+    case C_ONE_OF:
+    case C_ALL_OF: {
+        bool all = n->op == C_ALL_OF, any = false;
+        struct litset acc = { 0 };
+        for (size_t i = 0; i < c->nids; i++) {
+            const char *name = c->ids[i].id->name;
+            if (n->name ? fnmatch(n->name, name, 0) != 0 : name[0] == '_')
+                continue;
+            struct litset s = { 0 };
+            bool h = ident_lits(&c->ids[i], &s);
+            if (all) { /* every identifier must hold: the best one is necessary */
+                if (h && (!any || lit_quality(&s) > lit_quality(&acc))) {
+                    lit_free(&acc);
+                    acc = s;
+                    any = true;
+                } else {
+                    lit_free(&s);
+                }
+            } else { /* any identifier: all must be constrained */
+                if (!h) {
+                    lit_free(&acc);
+                    return false;
+                }
+                lit_move_append(&acc, &s);
+                any = true;
+            }
+        }
+        if (!any)
+            return false;
+        lit_move_append(out, &acc);
+        return true;
+    }
+    }
+    return false;
+}
+
+bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n)
+{
+    struct litset all = { 0 };
+    for (size_t i = 0; i < c->rule->nconds; i++) { /* any condition: the union */
+        struct litset s = { 0 };
+        if (!cond_lits(c, c->rule->conds[i], &s)) {
+            lit_free(&all);
+            return false;
+        }
+        lit_move_append(&all, &s);
+    }
+    *lits = all.v;
+    *n = all.n;
+    return all.n > 0;
+}
+
+void sigma_literals_free(struct sigma_literal *lits, size_t n)
+{
+    struct litset s = { lits, n };
+    lit_free(&s);
+}

@@ -28,4 +28,15 @@ bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev)
  * through which field and value ("selection: Image=...\\powershell.exe"). */
 bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why);
 
+/* A set of literals at least one of which occurs, ignoring ASCII case, in the text of any event
+ * the rule matches (a field value or the raw message): what a multi-pattern prefilter looks for.
+ * false when the rule has no such set (a negation, a regular expression, a number ... decides):
+ * then it must be evaluated on every event of its log source. */
+struct sigma_literal {
+    char *s; /* lowercase unless the value was |cased; may hold NUL bytes (utf16) */
+    size_t n;
+};
+bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n);
+void sigma_literals_free(struct sigma_literal *lits, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 #include "parse/parser.h"
 #include "sigma/match.h"
 #include "sigma/rule.h"
+#include "sigma/ruleset.h"
 #include "sigma/ytree.h"
 #include "commands.h"
 
@@ -237,22 +238,53 @@ static void load_for_test(const char *path, struct loaded *L, int depth)
     ytree_free_docs(docs, nd);
 }
 
+struct hit_ctx {
+    struct buf *out;
+    bool json;
+    uint64_t line, *matches;
+};
+
+static void on_hit(void *ctx, const struct sigma_rule *r, const char *why)
+{
+    struct hit_ctx *h = ctx;
+    struct buf *out = h->out;
+    (*h->matches)++;
+    buf_reset(out);
+    if (h->json) {
+        buf_printf(out, "{\"line\":%" PRIu64 ",\"rule\":", h->line);
+        json_write_string(out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
+        buf_append_str(out, ",\"title\":");
+        json_write_string(out, r->title, strlen(r->title));
+        buf_append_str(out, ",\"level\":");
+        json_write_string(out, r->level ? r->level : "", r->level ? strlen(r->level) : 0);
+        buf_append_str(out, ",\"why\":");
+        json_write_string(out, why, strlen(why));
+        buf_append_str(out, "}\n");
+    } else {
+        buf_printf(out, "line %" PRIu64 ": %s [%s] %s\n    %s\n", h->line, r->title, r->level ? r->level : "-",
+                   r->id ? r->id : "", why);
+    }
+    fwrite(out->data, 1, out->len, stdout);
+}
+
 static int rules_test(int argc, char **argv)
 {
-    const char *usage = "usage: mamori rules test [--json] [--no-header] [--tz ZONE] [--parser NAME] RULES... "
+    const char *usage = "usage: mamori rules test [--json] [--no-prefilter] [--no-header] [--tz ZONE] [--parser NAME] RULES... "
                         "--events FILE\n"
                         "Run Sigma rules over log lines (raw syslog, or JSON events such as exported Windows "
                         "event logs), parsed as the sensor parses them, and print every match with the "
                         "rule and which search identifier matched which field.\n";
     struct loaded L = { 0 };
     const char *events = NULL;
-    bool json = false;
+    bool json = false, prefilter = true;
     struct parse_options po = { .ctx.tz = { .local = true } };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--events") && i + 1 < argc) {
             events = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (!strcmp(argv[i], "--no-prefilter")) {
+            prefilter = false;
         } else if (!strcmp(argv[i], "--no-header")) {
             po.no_syslog_header = true;
         } else if (!strcmp(argv[i], "--tz") && i + 1 < argc) {
@@ -282,8 +314,23 @@ static int rules_test(int argc, char **argv)
         die_msg("cannot open '%s': %s", events, mm_strerror(errno));
         return 2;
     }
+    struct sigma_ruleset *rs = sigma_ruleset_new();
+    for (size_t k = 0; k < L.n; k++)
+        sigma_ruleset_add(rs, L.rules[k], L.comp[k]); /* the set owns them now */
+    size_t nrules = L.n;
+    L.n = 0;
+    struct mm_error berr;
+    if (sigma_ruleset_build(rs, prefilter, &berr) != MM_OK) {
+        die_msg("%s", berr.msg);
+        sigma_ruleset_free(rs);
+        if (fd > 0)
+            close(fd);
+        return 2;
+    }
+    struct sigma_scratch *scr = sigma_scratch_new(rs);
     struct linereader lr;
     linereader_init(&lr, fd, 1 << 20);
+    int64_t t_match = 0;
     struct event ev;
     event_init(&ev);
     struct buf why, out;
@@ -302,31 +349,20 @@ static int rules_test(int argc, char **argv)
         ev.raw_len = len;
         ev.receive_ns = mm_now_ns();
         parse_message(&ev, &po);
-        for (size_t k = 0; k < L.n; k++) {
-            const struct sigma_rule *r = L.rules[k];
-            if (!sigma_logsource_matches(r, &ev) || !sigma_match(L.comp[k], &ev, &why))
-                continue;
-            matches++;
-            buf_reset(&out);
-            if (json) {
-                buf_printf(&out, "{\"line\":%" PRIu64 ",\"rule\":", lines);
-                json_write_string(&out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
-                buf_append_str(&out, ",\"title\":");
-                json_write_string(&out, r->title, strlen(r->title));
-                buf_append_str(&out, ",\"level\":");
-                json_write_string(&out, r->level ? r->level : "", r->level ? strlen(r->level) : 0);
-                buf_append_str(&out, ",\"why\":");
-                json_write_string(&out, why.data, why.len);
-                buf_append_str(&out, "}\n");
-            } else {
-                buf_printf(&out, "line %" PRIu64 ": %s [%s] %s\n    %s\n", lines, r->title, r->level ? r->level : "-",
-                           r->id ? r->id : "", why.data);
-            }
-            fwrite(out.data, 1, out.len, stdout);
-        }
+        struct hit_ctx hc = { &out, json, lines, &matches };
+        int64_t t0 = mm_mono_ns();
+        sigma_ruleset_match(rs, scr, &ev, on_hit, &hc);
+        t_match += mm_mono_ns() - t0;
     }
-    fprintf(stderr, "%zu rules loaded, %" PRIu64 " refused; %" PRIu64 " lines, %" PRIu64 " matches\n", L.n,
-            L.refused, lines, matches);
+    struct sigma_ruleset_stats rst;
+    sigma_ruleset_stats(rs, &rst);
+    fprintf(stderr, "%zu rules loaded, %" PRIu64 " refused; prefilter %s: %zu rules behind %zu literals, %zu always "
+            "evaluated; %" PRIu64 " lines, %" PRIu64 " rule evaluations, %" PRIu64 " matches; matching took %.3f s "
+            "(%.1f us per event)\n", nrules, L.refused, prefilter ? "on" : "off", rst.prefiltered, rst.literals,
+            rst.always, lines, rst.evaluated, matches, (double)t_match / 1e9,
+            lines ? (double)t_match / 1e3 / (double)lines : 0.0);
+    sigma_scratch_free(scr);
+    sigma_ruleset_free(rs);
     linereader_release(&lr);
     if (fd > 0)
         close(fd);

@@ -26,6 +26,16 @@ done
 "$MAMORI" rules test --json --no-header --tz UTC "$corpus"/rules* --events "$tmp/events.jsonl" \
     >"$tmp/matches.jsonl" 2>"$tmp/err.txt"
 tail -n 1 "$tmp/err.txt"
+# the prefilter only skips rules that cannot match: the same matches without it
+"$MAMORI" rules test --json --no-prefilter --no-header --tz UTC "$corpus"/rules* --events "$tmp/events.jsonl" \
+    >"$tmp/matches-all.jsonl" 2>/dev/null
+if cmp -s <(sort "$tmp/matches.jsonl") <(sort "$tmp/matches-all.jsonl"); then
+    echo "ok: the prefilter changes no match ($(wc -l <"$tmp/matches.jsonl") matches either way)"
+else
+    echo "FAIL: matches differ with and without the prefilter:"
+    diff <(sort "$tmp/matches.jsonl") <(sort "$tmp/matches-all.jsonl") | head
+    exit 1
+fi
 python3 - "$tmp/files.txt" "$tmp/matches.jsonl" <<'PY'
 import json, os, sys
 files = open(sys.argv[1]).read().splitlines()

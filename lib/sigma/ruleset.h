@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ruleset.h: many Sigma rules evaluated together. The literals each rule needs (match.h) go into
+ * one vectorscan database; an event's text (raw message and field values) is scanned once, and
+ * only the rules whose literals occurred, plus those that need no literal, are matched exactly.
+ * Loading every SigmaHQ rule thus costs little more per event than loading a few. */
+#ifndef MM_SIGMA_RULESET_H
+#define MM_SIGMA_RULESET_H
+
+#include "base/prelude.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "event/event.h"
+#include "match.h"
+
+struct sigma_ruleset;
+struct sigma_ruleset *sigma_ruleset_new(void);
+/* Takes ownership of both. */
+void sigma_ruleset_add(struct sigma_ruleset *rs, struct sigma_rule *r, struct sigma_compiled *c);
+/* Build the prefilter (after the last add). prefilter false: evaluate every rule (for comparison). */
+enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, struct mm_error *err);
+void sigma_ruleset_free(struct sigma_ruleset *rs);
+
+struct sigma_ruleset_stats {
+    size_t rules, prefiltered, always, literals;
+    uint64_t events, candidates, evaluated, matches;
+};
+void sigma_ruleset_stats(const struct sigma_ruleset *rs, struct sigma_ruleset_stats *st);
+
+/* Per-thread working state. */
+struct sigma_scratch;
+struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs);
+void sigma_scratch_free(struct sigma_scratch *s);
+
+typedef void (*sigma_hit_fn)(void *ctx, const struct sigma_rule *r, const char *why);
+/* Match one event; fn is called for each rule that fires. Returns the number that fired. */
+size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
+                           sigma_hit_fn fn, void *ctx);
+
+#endif
