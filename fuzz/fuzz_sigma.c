@@ -36,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     struct buf why;
                     buf_init(&why, BUF_NO_MAX);
                     sigma_match(m, &ev, &why);
+                    struct sigma_literal *lits;
+                    size_t nl;
+                    if (sigma_required_literals(m, &lits, &nl))
+                        sigma_literals_free(lits, nl);
                     buf_release(&why);
                     event_release(&ev);
                     sigma_compiled_free(m);
