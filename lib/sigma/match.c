@@ -397,13 +397,10 @@ static bool item_has(const struct sigma_item *it, int mod)
     return false;
 }
 
-static enum mm_status compile_value(const struct sigma_item *it, const struct sigma_value *v, struct vgroup *g,
-                                    struct mm_error *err)
+static enum mm_status compile_one(const struct sigma_item *it, const struct sigma_value *v, struct vgroup *g,
+                                  struct mm_error *err)
 {
     bool cased = item_has(it, SM_CASED);
-    if (item_has(it, SM_EXPAND) && strchr(v->s, '%'))
-        return mm_error_set(err, MM_ERR_INVALID, "line %d: '%s' needs placeholder values (|expand), which "
-                            "are not configured", it->line, v->s);
     for (size_t i = 0; i < it->nmods; i++)
         if (it->mods[i] >= SM_MINUTE && it->mods[i] <= SM_YEAR)
             return mm_error_set(err, MM_ERR_INVALID, "line %d: time modifier '%s' is not supported yet",
@@ -506,6 +503,81 @@ static enum mm_status compile_value(const struct sigma_item *it, const struct si
     return MM_OK;
 }
 
+static const struct sigma_placeholder *ph_find(const struct sigma_placeholders *ph, const char *name, size_t n)
+{
+    for (size_t i = 0; ph && i < ph->n; i++)
+        if (strlen(ph->v[i].name) == n && !memcmp(ph->v[i].name, name, n))
+            return &ph->v[i];
+    return NULL;
+}
+
+#define EXPAND_MAX 4096
+
+/* A value with %placeholders% under |expand: one alternative per combination of their values. */
+static enum mm_status compile_value(const struct sigma_item *it, const struct sigma_value *v, struct vgroup *g,
+                                    const struct sigma_placeholders *ph, struct mm_error *err)
+{
+    if (!item_has(it, SM_EXPAND) || !strchr(v->s, '%'))
+        return compile_one(it, v, g, err);
+    struct blist cur = { 0 };
+    bl_add(&cur, v->s, v->len);
+    for (;;) {
+        /* the first placeholder left in the first string (all strings have the same ones) */
+        const char *s0 = cur.v[0].p, *a = strchr(s0, '%'), *b = a ? strchr(a + 1, '%') : NULL;
+        if (!a || !b)
+            break;
+        const struct sigma_placeholder *p = ph_find(ph, a + 1, (size_t)(b - a - 1));
+        if (!p || !p->nvals) {
+            enum mm_status st = mm_error_set(err, MM_ERR_INVALID, "line %d: '%s' needs placeholder values "
+                                             "(|expand): '%.*s' is not configured", it->line, v->s,
+                                             (int)(b - a + 1), a);
+            bl_free(&cur);
+            return st;
+        }
+        if (cur.n * p->nvals > EXPAND_MAX) {
+            bl_free(&cur);
+            return mm_error_set(err, MM_ERR_TOO_LARGE, "line %d: '%s' expands to more than %d values", it->line,
+                                v->s, EXPAND_MAX);
+        }
+        size_t pre = (size_t)(a - s0), post_off = (size_t)(b - s0) + 1;
+        struct blist next = { 0 };
+        for (size_t i = 0; i < cur.n; i++) {
+            for (size_t k = 0; k < p->nvals; k++) {
+                struct buf t;
+                buf_init(&t, BUF_NO_MAX);
+                buf_append(&t, cur.v[i].p, pre);
+                buf_append_str(&t, p->vals[k]);
+                buf_append(&t, cur.v[i].p + post_off, cur.v[i].n - post_off);
+                bl_add(&next, t.data, t.len);
+                buf_release(&t);
+            }
+        }
+        bl_free(&cur);
+        cur = next;
+    }
+    for (size_t i = 0; i < cur.n; i++) {
+        struct sigma_value one = *v;
+        one.s = cur.v[i].p;
+        one.len = cur.v[i].n;
+        one.type = SV_STR;
+        struct vgroup part = { 0 };
+        enum mm_status st = compile_one(it, &one, &part, err);
+        if (st != MM_OK) {
+            bl_free(&cur);
+            mm_free(part.alts);
+            return st;
+        }
+        g->alts = mm_reallocarray(g->alts, g->n + part.n, sizeof *g->alts);
+        memcpy(g->alts + g->n, part.alts, part.n * sizeof *g->alts);
+        for (size_t k = 0; k < part.n; k++)
+            g->alts[g->n + k].shown = v->s; /* explanations name the value as written */
+        g->n += part.n;
+        mm_free(part.alts);
+    }
+    bl_free(&cur);
+    return MM_OK;
+}
+
 static void free_groups(struct imatch *im)
 {
     for (size_t g = 0; g < im->ngroups; g++) {
@@ -543,6 +615,12 @@ void sigma_compiled_free(struct sigma_compiled *c)
 
 struct sigma_compiled *sigma_compile_matchers(const struct sigma_rule *r, struct mm_error *err)
 {
+    return sigma_compile_matchers_ph(r, NULL, err);
+}
+
+struct sigma_compiled *sigma_compile_matchers_ph(const struct sigma_rule *r, const struct sigma_placeholders *ph,
+                                                 struct mm_error *err)
+{
     struct sigma_compiled *c = mm_calloc(1, sizeof *c);
     c->rule = r;
     c->ids = mm_calloc(r->nidents ? r->nidents : 1, sizeof *c->ids);
@@ -565,7 +643,7 @@ struct sigma_compiled *sigma_compile_matchers(const struct sigma_rule *r, struct
                 x->neq = item_has(it, SM_NEQ);
                 x->groups = mm_calloc(it->nvals ? it->nvals : 1, sizeof *x->groups);
                 for (size_t v = 0; v < it->nvals; v++) {
-                    if (compile_value(it, &it->vals[v], &x->groups[x->ngroups++], err) != MM_OK) {
+                    if (compile_value(it, &it->vals[v], &x->groups[x->ngroups++], ph, err) != MM_OK) {
                         sigma_compiled_free(c);
                         return NULL;
                     }
@@ -792,6 +870,60 @@ bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct 
         if (eval(c, c->rule->conds[i], ev, why))
             return true;
     return false;
+}
+
+/* ---- placeholders ---- */
+
+void sigma_placeholders_free(struct sigma_placeholders *ph)
+{
+    for (size_t i = 0; i < ph->n; i++) {
+        for (size_t k = 0; k < ph->v[i].nvals; k++)
+            mm_free(ph->v[i].vals[k]);
+        mm_free(ph->v[i].vals);
+        mm_free(ph->v[i].name);
+    }
+    mm_free(ph->v);
+    memset(ph, 0, sizeof *ph);
+}
+
+enum mm_status sigma_placeholders_load(const char *path, struct sigma_placeholders *ph, struct mm_error *err)
+{
+    memset(ph, 0, sizeof *ph);
+    struct ynode **docs;
+    size_t nd;
+    if (ytree_load_file(path, &docs, &nd, err) != MM_OK)
+        return MM_ERR_INVALID;
+    enum mm_status st = MM_OK;
+    const struct ynode *m = nd == 1 ? docs[0] : NULL;
+    if (!m || m->type != Y_MAP) {
+        st = mm_error_set(err, MM_ERR_INVALID, "%s: placeholders must be one mapping of names to values", path);
+    } else {
+        ph->v = mm_calloc(m->n / 2 + 1, sizeof *ph->v);
+        for (size_t i = 0; i + 1 < m->n && st == MM_OK; i += 2) {
+            const struct ynode *k = m->items[i], *v = m->items[i + 1];
+            if (k->type != Y_SCALAR || v->type == Y_MAP) {
+                st = mm_error_set(err, MM_ERR_INVALID, "%s: line %d: a name and a value or a list of values",
+                                  path, k->line);
+                break;
+            }
+            struct sigma_placeholder *p = &ph->v[ph->n++];
+            p->name = mm_strdup(k->s);
+            size_t n = v->type == Y_SEQ ? v->n : 1;
+            p->vals = mm_calloc(n ? n : 1, sizeof *p->vals);
+            for (size_t j = 0; j < n; j++) {
+                const struct ynode *x = v->type == Y_SEQ ? v->items[j] : v;
+                if (x->type != Y_SCALAR) {
+                    st = mm_error_set(err, MM_ERR_INVALID, "%s: line %d: values must be scalars", path, x->line);
+                    break;
+                }
+                p->vals[p->nvals++] = mm_strdup(x->s);
+            }
+        }
+    }
+    ytree_free_docs(docs, nd);
+    if (st != MM_OK)
+        sigma_placeholders_free(ph);
+    return st;
 }
 
 /* ---- required literals (for the prefilter) ---- */

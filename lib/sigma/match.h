@@ -13,10 +13,26 @@
 #include "rule.h"
 
 struct sigma_compiled;
+/* Values for |expand placeholders (%name%): a YAML mapping of names to a value or a list of values,
+ * e.g. `Administrators: [CORP\admin1, CORP\admin2]`. Names are case-sensitive. */
+struct sigma_placeholders {
+    struct sigma_placeholder {
+        char *name;
+        char **vals;
+        size_t nvals;
+    } *v;
+    size_t n;
+};
+enum mm_status sigma_placeholders_load(const char *path, struct sigma_placeholders *ph, struct mm_error *err);
+void sigma_placeholders_free(struct sigma_placeholders *ph);
+
 /* Build the matchers of a loaded rule. NULL with a reason when a feature it uses cannot be
  * evaluated (e.g. |expand placeholders without values). The rule stays owned by the caller and
  * must outlive the result. */
 struct sigma_compiled *sigma_compile_matchers(const struct sigma_rule *r, struct mm_error *err);
+/* The same with placeholder values for |expand (ph may be NULL). */
+struct sigma_compiled *sigma_compile_matchers_ph(const struct sigma_rule *r, const struct sigma_placeholders *ph,
+                                                 struct mm_error *err);
 void sigma_compiled_free(struct sigma_compiled *c);
 const struct sigma_rule *sigma_compiled_rule(const struct sigma_compiled *c);
 

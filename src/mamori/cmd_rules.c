@@ -20,6 +20,20 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+/* values for |expand placeholders (--placeholders FILE) */
+static struct sigma_placeholders placeholders;
+
+static bool load_placeholders(const char *path)
+{
+    struct mm_error err;
+    sigma_placeholders_free(&placeholders);
+    if (sigma_placeholders_load(path, &placeholders, &err) != MM_OK) {
+        die_msg("%s", err.msg);
+        return false;
+    }
+    return true;
+}
+
 struct check_stats {
     uint64_t files, docs, compiled, refused, correlations, filters, other, placeholders, unreadable;
     bool verbose;
@@ -41,7 +55,7 @@ static void check_file(const char *path, struct check_stats *st)
         switch (sigma_doc_kind(docs[i])) {
         case SIGMA_DOC_RULE: {
             struct sigma_rule *r = sigma_rule_compile(docs[i], path, &err);
-            struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+            struct sigma_compiled *c = r ? sigma_compile_matchers_ph(r, &placeholders, &err) : NULL;
             if (!c) {
                 printf("%s: %s\n", path, err.msg);
                 if (r && r->placeholders)
@@ -138,12 +152,18 @@ static int rules_check(int argc, char **argv)
 {
     struct check_stats st = { 0 };
     int i = 1;
-    if (i < argc && !strcmp(argv[i], "-v")) {
-        st.verbose = true;
-        i++;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "-v")) {
+            st.verbose = true;
+        } else if (!strcmp(argv[i], "--placeholders") && i + 1 < argc) {
+            if (!load_placeholders(argv[++i]))
+                return 2;
+        } else {
+            break;
+        }
     }
     if (i >= argc) {
-        fputs("usage: mamori rules check [-v] PATH...\n"
+        fputs("usage: mamori rules check [-v] [--placeholders FILE] PATH...\n"
               "Load every Sigma rule under PATH (files or directories of .yml) and print, one line each,\n"
               "the documents that are not supported and why; -v also lists the rules that compile.\n",
               stderr);
@@ -222,7 +242,7 @@ static void load_for_test(const char *path, struct loaded *L, int depth)
             continue;
         }
         struct sigma_rule *r = sigma_rule_compile(docs[i], path, &err);
-        struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+        struct sigma_compiled *c = r ? sigma_compile_matchers_ph(r, &placeholders, &err) : NULL;
         if (!c) {
             fprintf(stderr, "%s: %s\n", path, err.msg);
             sigma_rule_free(r);
@@ -269,7 +289,8 @@ static void on_hit(void *ctx, const struct sigma_rule *r, const char *why)
 
 static int rules_test(int argc, char **argv)
 {
-    const char *usage = "usage: mamori rules test [--json] [--no-prefilter] [--no-header] [--tz ZONE] [--parser NAME] RULES... "
+    const char *usage = "usage: mamori rules test [--json] [--no-prefilter] [--placeholders FILE] [--no-header] [--tz ZONE] "
+                        "[--parser NAME] RULES... "
                         "--events FILE\n"
                         "Run Sigma rules over log lines (raw syslog, or JSON events such as exported Windows "
                         "event logs), parsed as the sensor parses them, and print every match with the "
@@ -278,6 +299,10 @@ static int rules_test(int argc, char **argv)
     const char *events = NULL;
     bool json = false, prefilter = true;
     struct parse_options po = { .ctx.tz = { .local = true } };
+    /* placeholders first: they are needed as the rules load, wherever the option stands */
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--placeholders") && !load_placeholders(argv[i + 1]))
+            return 2;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--events") && i + 1 < argc) {
             events = argv[++i];
@@ -285,6 +310,8 @@ static int rules_test(int argc, char **argv)
             json = true;
         } else if (!strcmp(argv[i], "--no-prefilter")) {
             prefilter = false;
+        } else if (!strcmp(argv[i], "--placeholders") && i + 1 < argc) {
+            i++; /* loaded above */
         } else if (!strcmp(argv[i], "--no-header")) {
             po.no_syslog_header = true;
         } else if (!strcmp(argv[i], "--tz") && i + 1 < argc) {

@@ -27,3 +27,13 @@ if [ -z "$compiled" ] || [ "$compiled" -lt 3000 ]; then
     exit 1
 fi
 echo "ok: $compiled SigmaHQ rules load"
+# with values for the placeholders of rules-placeholder, every rule compiles
+"$MAMORI" rules check --placeholders "$here/data/placeholders.yml" "$corpus"/rules* > "$out"
+rc=$?
+tail -n 1 "$out"
+if [ $rc -ne 0 ]; then
+    echo "FAIL: with placeholder values, rules still refused:"
+    grep -v ' files, ' "$out" | head -n 30
+    exit 1
+fi
+echo "ok: with placeholder values every document compiles"

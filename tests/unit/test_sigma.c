@@ -6,6 +6,8 @@
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
 
+#include <unistd.h>
+
 static bool cond_is(const char *text, const char *want)
 {
     struct mm_error err;
@@ -325,11 +327,54 @@ static void test_matching(void)
     event_release(&mev);
 }
 
+static void test_placeholders(void)
+{
+    char path[] = "/tmp/mamori-ph-XXXXXX";
+    int fd = mkstemp(path);
+    const char *text = "admins:\n  - 'CORP\\adm1'\n  - 'CORP\\adm2'\nsuffix: .exe\nhosts: [ws1, ws2]\n";
+    CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    struct sigma_placeholders ph;
+    struct mm_error err;
+    CHECK(sigma_placeholders_load(path, &ph, &err) == MM_OK && ph.n == 3 && ph.v[0].nvals == 2);
+    unlink(path);
+    char why[600];
+    struct sigma_rule *r = compile(RULE_HEAD "detection:\n  s:\n    User|expand: '%admins%'\n"
+                                   "    Image|expand|endswith: '\\%hosts%-tool%suffix%'\n  condition: s\n", why, sizeof why);
+    struct sigma_compiled *c = r ? sigma_compile_matchers_ph(r, &ph, &err) : NULL;
+    CHECK(c != NULL);
+    struct event ev;
+    event_init(&ev);
+    ev.raw = "x";
+    ev.raw_len = 1;
+    event_set_logsource(&ev, "windows", "process_creation", NULL);
+    event_add_cstr(&ev, "User", "corp\\ADM2");
+    event_add_cstr(&ev, "Image", "C:\\bin\\ws2-tool.exe");
+    CHECK(c && sigma_match(c, &ev, NULL)); /* one combination of the two placeholders' values */
+    event_reset(&ev);
+    ev.raw = "x";
+    ev.raw_len = 1;
+    event_set_logsource(&ev, "windows", "process_creation", NULL);
+    event_add_cstr(&ev, "User", "corp\\adm3");
+    event_add_cstr(&ev, "Image", "C:\\bin\\ws2-tool.exe");
+    CHECK(c && !sigma_match(c, &ev, NULL));
+    event_release(&ev);
+    sigma_compiled_free(c);
+    /* a placeholder without values is refused, by name */
+    struct sigma_rule *r2 = compile(RULE_HEAD "detection:\n  s:\n    User|expand: '%others%'\n  condition: s\n",
+                                    why, sizeof why);
+    CHECK(r2 && !sigma_compile_matchers_ph(r2, &ph, &err) && strstr(err.msg, "'%others%' is not configured"));
+    sigma_rule_free(r2);
+    sigma_rule_free(r);
+    sigma_placeholders_free(&ph);
+}
+
 int main(void)
 {
     test_conditions();
     test_rules();
     test_documents();
     test_matching();
+    test_placeholders();
     return UNIT_DONE();
 }
