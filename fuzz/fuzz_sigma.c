@@ -8,6 +8,11 @@
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
 
+/* a few placeholder values, so |expand is exercised too */
+static char *ph_vals_a[] = { (char *)"one", (char *)"t*o" }, *ph_vals_b[] = { (char *)"\\x" };
+static struct sigma_placeholder ph_v[] = { { (char *)"a", ph_vals_a, 2 }, { (char *)"b", ph_vals_b, 1 } };
+static const struct sigma_placeholders ph = { ph_v, 2 };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ynode **docs;
@@ -24,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     sigma_cond_format(r->conds[k], c, sizeof c);
                 /* and the matchers, run over a small event */
                 struct mm_error e4;
-                struct sigma_compiled *m = sigma_compile_matchers(r, &e4);
+                struct sigma_compiled *m = sigma_compile_matchers_ph(r, &ph, &e4);
                 if (m) {
                     struct event ev;
                     event_init(&ev);
