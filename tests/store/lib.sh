@@ -3,21 +3,8 @@
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MAMORI=${MAMORI:-$ROOT/${BUILD:-build}/mamori}
-T=$(mktemp -d /tmp/mamori-store-test.XXXXXX)
-failures=0
-
-cleanup() { rm -rf "$T"; }
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-check() { # description, then a command that must succeed
-    local what=$1; shift
-    if "$@"; then pass "$what"; else fail "$what"; fi
-}
-eq() { # description expected actual
-    if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# scratch directory, cleanup, fail/pass/check/eq: the sensor tests' helpers
+. "$ROOT/tests/sensor/lib.sh"
 finish() {
     if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
     exit 0
