@@ -103,24 +103,26 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void check_path(const char *path, struct check_stats *st, int depth)
+/* Call fn for path if it is a file, or for every .yml/.yaml file under it (in name order) if it
+ * is a directory. A path that cannot be read is reported through fn with NULL. */
+typedef void (*rule_file_fn)(const char *path, const char *problem, void *ctx);
+
+static void walk_rule_files(const char *path, rule_file_fn fn, void *ctx, int depth)
 {
     struct stat sb;
     if (stat(path, &sb) < 0) {
-        printf("%s: %s\n", path, mm_strerror(errno));
-        st->unreadable++;
+        fn(path, mm_strerror(errno), ctx);
         return;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        check_file(path, st);
+        fn(path, NULL, ctx);
         return;
     }
     if (depth > 32)
         return;
     DIR *d = opendir(path);
     if (!d) {
-        printf("%s: %s\n", path, mm_strerror(errno));
-        st->unreadable++;
+        fn(path, mm_strerror(errno), ctx);
         return;
     }
     char **names = NULL;
@@ -141,11 +143,22 @@ static void check_path(const char *path, struct check_stats *st, int depth)
         snprintf(p, l, "%s/%s", path, names[i]);
         struct stat cs;
         if (stat(p, &cs) == 0 && (S_ISDIR(cs.st_mode) || yaml_name(names[i])))
-            check_path(p, st, depth + 1);
+            walk_rule_files(p, fn, ctx, depth + 1);
         mm_free(p);
         mm_free(names[i]);
     }
     mm_free(names);
+}
+
+static void check_one(const char *path, const char *problem, void *ctx)
+{
+    struct check_stats *st = ctx;
+    if (problem) {
+        printf("%s: %s\n", path, problem);
+        st->unreadable++;
+        return;
+    }
+    check_file(path, st);
 }
 
 static int rules_check(int argc, char **argv)
@@ -170,7 +183,7 @@ static int rules_check(int argc, char **argv)
         return 2;
     }
     for (; i < argc; i++)
-        check_path(argv[i], &st, 0);
+        walk_rule_files(argv[i], check_one, &st, 0);
     printf("%" PRIu64 " files, %" PRIu64 " documents: %" PRIu64 " rules compile, %" PRIu64 " refused, %" PRIu64
            " need placeholder values (|expand), %" PRIu64 " correlation rules and %" PRIu64
            " filters not supported yet, %" PRIu64 " other, %" PRIu64 " unreadable\n",
@@ -188,43 +201,12 @@ struct loaded {
     uint64_t refused;
 };
 
-static void load_for_test(const char *path, struct loaded *L, int depth)
+static void load_for_test(const char *path, const char *problem, void *ctx)
 {
-    struct stat sb;
-    if (stat(path, &sb) < 0) {
-        fprintf(stderr, "%s: %s\n", path, mm_strerror(errno));
+    struct loaded *L = ctx;
+    if (problem) {
+        fprintf(stderr, "%s: %s\n", path, problem);
         L->refused++;
-        return;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        if (depth > 32)
-            return;
-        DIR *d = opendir(path);
-        if (!d)
-            return;
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.')
-                continue;
-            names = mm_reallocarray(names, n + 1, sizeof *names);
-            names[n++] = mm_strdup(de->d_name);
-        }
-        closedir(d);
-        if (n > 1)
-            qsort(names, n, sizeof *names, cmp_str);
-        for (size_t i = 0; i < n; i++) {
-            size_t l = strlen(path) + strlen(names[i]) + 2;
-            char *p = mm_malloc(l);
-            snprintf(p, l, "%s/%s", path, names[i]);
-            struct stat cs;
-            if (stat(p, &cs) == 0 && (S_ISDIR(cs.st_mode) || yaml_name(names[i])))
-                load_for_test(p, L, depth + 1);
-            mm_free(p);
-            mm_free(names[i]);
-        }
-        mm_free(names);
         return;
     }
     struct ynode **docs;
@@ -329,7 +311,7 @@ static int rules_test(int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         } else {
-            load_for_test(argv[i], &L, 0);
+            walk_rule_files(argv[i], load_for_test, &L, 0);
         }
     }
     if (!events || (!L.n && !L.refused)) {
