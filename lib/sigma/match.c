@@ -75,22 +75,18 @@ const struct sigma_rule *sigma_compiled_rule(const struct sigma_compiled *c)
 
 /* ---- byte strings for transformations ---- */
 
-struct bstr {
-    char *p;
-    size_t n;
-};
-
+/* byte strings: the text of a value as modifiers transform it, or a rule's literals */
 struct blist {
-    struct bstr *v;
+    struct sigma_literal *v;
     size_t n;
 };
 
 static void bl_add(struct blist *l, const char *p, size_t n)
 {
     l->v = mm_reallocarray(l->v, l->n + 1, sizeof *l->v);
-    l->v[l->n].p = mm_malloc(n + 1);
-    memcpy(l->v[l->n].p, p, n);
-    l->v[l->n].p[n] = '\0';
+    l->v[l->n].s = mm_malloc(n + 1);
+    memcpy(l->v[l->n].s, p, n);
+    l->v[l->n].s[n] = '\0';
     l->v[l->n].n = n;
     l->n++;
 }
@@ -98,7 +94,7 @@ static void bl_add(struct blist *l, const char *p, size_t n)
 static void bl_free(struct blist *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        mm_free(l->v[i].p);
+        mm_free(l->v[i].s);
     mm_free(l->v);
     l->v = NULL;
     l->n = 0;
@@ -125,7 +121,7 @@ static void apply_base64(struct blist *l, bool offset)
     buf_init(&b, BUF_NO_MAX);
     for (size_t i = 0; i < l->n; i++) {
         if (!offset) {
-            base64_encode((const uint8_t *)l->v[i].p, l->v[i].n, &b);
+            base64_encode((const uint8_t *)l->v[i].s, l->v[i].n, &b);
             bl_add(&out, b.data, b.len);
             continue;
         }
@@ -136,7 +132,7 @@ static void apply_base64(struct blist *l, bool offset)
             size_t n = l->v[i].n + k;
             uint8_t *tmp = mm_malloc(n + 1);
             memset(tmp, ' ', k);
-            memcpy(tmp + k, l->v[i].p, l->v[i].n);
+            memcpy(tmp + k, l->v[i].s, l->v[i].n);
             base64_encode(tmp, n, &b);
             mm_free(tmp);
             static const size_t cut_end[3] = { 0, 3, 2 };
@@ -160,7 +156,7 @@ static void apply_utf16(struct blist *l, bool be, bool bom)
         buf_reset(&b);
         if (bom)
             buf_append(&b, be ? "\xfe\xff" : "\xff\xfe", 2);
-        const uint8_t *s = (const uint8_t *)l->v[i].p, *e = s + l->v[i].n;
+        const uint8_t *s = (const uint8_t *)l->v[i].s, *e = s + l->v[i].n;
         while (s < e) {
             uint32_t cp = *s++;
             int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
@@ -197,7 +193,7 @@ static void apply_windash(struct blist *l)
     static const char *const dashes[] = { "-", "/", "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95" };
     struct blist out = { 0 };
     for (size_t i = 0; i < l->n; i++) {
-        const char *s = l->v[i].p;
+        const char *s = l->v[i].s;
         size_t n = l->v[i].n;
         /* positions of dashes: ASCII - or / */
         size_t pos[64], np = 0;
@@ -487,7 +483,7 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
     for (size_t i = 0; i < l.n; i++) {
         struct buf full;
         buf_init(&full, BUF_NO_MAX);
-        tokenize(l.v[i].p, l.v[i].n, encoded, &tok);
+        tokenize(l.v[i].s, l.v[i].n, encoded, &tok);
         if (contains || ends)
             buf_append(&full, "\0\1", 2);
         buf_append(&full, tok.data, tok.len);
@@ -523,7 +519,7 @@ static enum mm_status compile_value(const struct sigma_item *it, const struct si
     bl_add(&cur, v->s, v->len);
     for (;;) {
         /* the first placeholder left in the first string (all strings have the same ones) */
-        const char *s0 = cur.v[0].p, *a = strchr(s0, '%'), *b = a ? strchr(a + 1, '%') : NULL;
+        const char *s0 = cur.v[0].s, *a = strchr(s0, '%'), *b = a ? strchr(a + 1, '%') : NULL;
         if (!a || !b)
             break;
         const struct sigma_placeholder *p = ph_find(ph, a + 1, (size_t)(b - a - 1));
@@ -545,9 +541,9 @@ static enum mm_status compile_value(const struct sigma_item *it, const struct si
             for (size_t k = 0; k < p->nvals; k++) {
                 struct buf t;
                 buf_init(&t, BUF_NO_MAX);
-                buf_append(&t, cur.v[i].p, pre);
+                buf_append(&t, cur.v[i].s, pre);
                 buf_append_str(&t, p->vals[k]);
-                buf_append(&t, cur.v[i].p + post_off, cur.v[i].n - post_off);
+                buf_append(&t, cur.v[i].s + post_off, cur.v[i].n - post_off);
                 bl_add(&next, t.data, t.len);
                 buf_release(&t);
             }
@@ -557,7 +553,7 @@ static enum mm_status compile_value(const struct sigma_item *it, const struct si
     }
     for (size_t i = 0; i < cur.n; i++) {
         struct sigma_value one = *v;
-        one.s = cur.v[i].p;
+        one.s = cur.v[i].s;
         one.len = cur.v[i].n;
         one.type = SV_STR;
         struct vgroup part = { 0 };
@@ -928,30 +924,7 @@ enum mm_status sigma_placeholders_load(const char *path, struct sigma_placeholde
 
 /* ---- required literals (for the prefilter) ---- */
 
-struct litset {
-    struct sigma_literal *v;
-    size_t n;
-};
-
-static void lit_add(struct litset *s, const char *p, size_t n)
-{
-    s->v = mm_reallocarray(s->v, s->n + 1, sizeof *s->v);
-    s->v[s->n].s = mm_malloc(n ? n : 1);
-    memcpy(s->v[s->n].s, p, n);
-    s->v[s->n].n = n;
-    s->n++;
-}
-
-static void lit_free(struct litset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        mm_free(s->v[i].s);
-    mm_free(s->v);
-    s->v = NULL;
-    s->n = 0;
-}
-
-static void lit_move_append(struct litset *dst, struct litset *src)
+static void lit_move_append(struct blist *dst, struct blist *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         dst->v = mm_reallocarray(dst->v, dst->n + 1, sizeof *dst->v);
@@ -963,7 +936,7 @@ static void lit_move_append(struct litset *dst, struct litset *src)
 }
 
 /* the shortest literal: a set is as selective as its weakest member */
-static size_t lit_quality(const struct litset *s)
+static size_t lit_quality(const struct blist *s)
 {
     size_t q = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++)
@@ -972,36 +945,36 @@ static size_t lit_quality(const struct litset *s)
 }
 
 /* A group's alternatives: each must carry a literal (plain shape), else unconstrained. */
-static bool group_lits(const struct vgroup *g, struct litset *out)
+static bool group_lits(const struct vgroup *g, struct blist *out)
 {
     for (size_t a = 0; a < g->n; a++) {
         const struct vmatch *m = &g->alts[a];
         if (m->kind != VK_GLOB || m->shape == G_GLOB || m->litlen == 0) {
-            lit_free(out);
+            bl_free(out);
             return false;
         }
-        lit_add(out, m->lit, m->litlen);
+        bl_add(out, m->lit, m->litlen);
     }
     return true;
 }
 
-static bool item_lits(const struct imatch *im, struct litset *out)
+static bool item_lits(const struct imatch *im, struct blist *out)
 {
     if (im->neq || im->ngroups == 0)
         return false;
     if (im->all) { /* every group must match: the best single group is necessary */
-        struct litset best = { 0 };
+        struct blist best = { 0 };
         bool have = false;
         for (size_t g = 0; g < im->ngroups; g++) {
-            struct litset s = { 0 };
+            struct blist s = { 0 };
             if (!group_lits(&im->groups[g], &s))
                 continue;
             if (!have || lit_quality(&s) > lit_quality(&best)) {
-                lit_free(&best);
+                bl_free(&best);
                 best = s;
                 have = true;
             } else {
-                lit_free(&s);
+                bl_free(&s);
             }
         }
         *out = best;
@@ -1013,25 +986,25 @@ static bool item_lits(const struct imatch *im, struct litset *out)
     return true;
 }
 
-static bool ident_lits(const struct idmatch *id, struct litset *out)
+static bool ident_lits(const struct idmatch *id, struct blist *out)
 {
     for (size_t m = 0; m < id->nmaps; m++) {
-        struct litset best = { 0 };
+        struct blist best = { 0 };
         bool have = false;
         for (size_t k = 0; k < id->nitems[m]; k++) {
-            struct litset s = { 0 };
+            struct blist s = { 0 };
             if (!item_lits(&id->maps[m][k], &s))
                 continue;
             if (!have || lit_quality(&s) > lit_quality(&best)) {
-                lit_free(&best);
+                bl_free(&best);
                 best = s;
                 have = true;
             } else {
-                lit_free(&s);
+                bl_free(&s);
             }
         }
         if (!have) {
-            lit_free(out);
+            bl_free(out);
             return false;
         }
         lit_move_append(out, &best);
@@ -1039,16 +1012,16 @@ static bool ident_lits(const struct idmatch *id, struct litset *out)
     return id->nmaps > 0;
 }
 
-static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n, struct litset *out)
+static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n, struct blist *out)
 {
     switch (n->op) {
     case C_NOT: return false;
     case C_OR: {
-        struct litset a = { 0 }, b = { 0 };
+        struct blist a = { 0 }, b = { 0 };
         if (!cond_lits(c, n->a, &a))
             return false;
         if (!cond_lits(c, n->b, &b)) {
-            lit_free(&a);
+            bl_free(&a);
             return false;
         }
         lit_move_append(out, &a);
@@ -1056,13 +1029,13 @@ static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n,
         return true;
     }
     case C_AND: {
-        struct litset a = { 0 }, b = { 0 };
+        struct blist a = { 0 }, b = { 0 };
         bool ha = cond_lits(c, n->a, &a), hb = cond_lits(c, n->b, &b);
         if (ha && hb && lit_quality(&b) > lit_quality(&a)) {
-            lit_free(&a);
+            bl_free(&a);
             lit_move_append(out, &b);
         } else if (ha) {
-            lit_free(&b);
+            bl_free(&b);
             lit_move_append(out, &a);
         } else if (hb) {
             lit_move_append(out, &b);
@@ -1077,24 +1050,24 @@ static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n,
     case C_ONE_OF:
     case C_ALL_OF: {
         bool all = n->op == C_ALL_OF, any = false;
-        struct litset acc = { 0 };
+        struct blist acc = { 0 };
         for (size_t i = 0; i < c->nids; i++) {
             const char *name = c->ids[i].id->name;
             if (n->name ? fnmatch(n->name, name, 0) != 0 : name[0] == '_')
                 continue;
-            struct litset s = { 0 };
+            struct blist s = { 0 };
             bool h = ident_lits(&c->ids[i], &s);
             if (all) { /* every identifier must hold: the best one is necessary */
                 if (h && (!any || lit_quality(&s) > lit_quality(&acc))) {
-                    lit_free(&acc);
+                    bl_free(&acc);
                     acc = s;
                     any = true;
                 } else {
-                    lit_free(&s);
+                    bl_free(&s);
                 }
             } else { /* any identifier: all must be constrained */
                 if (!h) {
-                    lit_free(&acc);
+                    bl_free(&acc);
                     return false;
                 }
                 lit_move_append(&acc, &s);
@@ -1112,11 +1085,11 @@ static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n,
 
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n)
 {
-    struct litset all = { 0 };
+    struct blist all = { 0 };
     for (size_t i = 0; i < c->rule->nconds; i++) { /* any condition: the union */
-        struct litset s = { 0 };
+        struct blist s = { 0 };
         if (!cond_lits(c, c->rule->conds[i], &s)) {
-            lit_free(&all);
+            bl_free(&all);
             return false;
         }
         lit_move_append(&all, &s);
@@ -1128,6 +1101,6 @@ bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_litera
 
 void sigma_literals_free(struct sigma_literal *lits, size_t n)
 {
-    struct litset s = { lits, n };
-    lit_free(&s);
+    struct blist s = { lits, n };
+    bl_free(&s);
 }
