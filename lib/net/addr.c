@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* addr.c: parsing and printing socket addresses; listening sockets. */
 #include "base/prelude.h"
+#include "base/str.h"
 #include "addr.h"
 
 #include <arpa/inet.h>
@@ -113,4 +114,54 @@ int net_listen(const struct net_addr *addr, int type, bool reuseport, int backlo
         return -1;
     }
     return fd;
+}
+
+bool net_cidr_parse(const char *s, struct net_cidr *out)
+{
+    const char *slash = strchr(s, '/');
+    char addr[64];
+    if (!slash || (size_t)(slash - s) >= sizeof addr)
+        return false;
+    memcpy(addr, s, (size_t)(slash - s));
+    addr[slash - s] = '\0';
+    long bits;
+    if (mm_parse_long(slash + 1, 0, 128, &bits) != MM_OK)
+        return false;
+    memset(out, 0, sizeof *out);
+    if (inet_pton(AF_INET, addr, out->net) == 1 && bits <= 32)
+        out->family = 4;
+    else if (inet_pton(AF_INET6, addr, out->net) == 1)
+        out->family = 6;
+    else
+        return false;
+    out->bits = (int)bits;
+    return true;
+}
+
+bool net_cidr_contains(const struct net_cidr *c, const char *addr, size_t n)
+{
+    char tmp[64];
+    uint8_t a[16];
+    if (n == 0 || n >= sizeof tmp)
+        return false;
+    memcpy(tmp, addr, n);
+    tmp[n] = '\0';
+    if (c->family == 4) {
+        if (inet_pton(AF_INET, tmp, a) != 1) {
+            static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+            uint8_t b[16];
+            if (inet_pton(AF_INET6, tmp, b) != 1 || memcmp(b, mapped, 12) != 0)
+                return false;
+            memcpy(a, b + 12, 4);
+        }
+    } else if (inet_pton(AF_INET6, tmp, a) != 1) {
+        return false;
+    }
+    int bits = c->bits;
+    for (int i = 0; bits > 0; i++, bits -= 8) {
+        uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+        if ((a[i] & mask) != (c->net[i] & mask))
+            return false;
+    }
+    return true;
 }

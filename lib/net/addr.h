@@ -26,4 +26,16 @@ int net_listen(const struct net_addr *addr, int type, bool reuseport, int backlo
                struct mm_error *err);
 enum mm_status net_set_nonblock(int fd);
 
+/* A network as users write it: "10.0.0.0/8", "2001:db8::/32". */
+struct net_cidr {
+    int family; /* 4 or 6 */
+    int bits;
+    uint8_t net[16];
+};
+/* false when s is not an IPv4 or IPv6 address, '/', and a prefix length that fits it. */
+bool net_cidr_parse(const char *s, struct net_cidr *out);
+/* Is the address text (not NUL-terminated) in the network? An IPv4-mapped IPv6 address
+ * (::ffff:10.1.2.3) counts as its IPv4 address. */
+bool net_cidr_contains(const struct net_cidr *c, const char *addr, size_t n);
+
 #endif

@@ -9,9 +9,9 @@
  * value), for any occurrence of the field; |neq inverts. */
 #include "base/prelude.h"
 #include "base/alloc.h"
+#include "net/addr.h"
 #include "match.h"
 
-#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <strings.h>
 
@@ -32,8 +32,7 @@ struct vmatch {
     size_t patlen;
     bool cased;
     pcre2_code *re;
-    int family, bits;
-    uint8_t net[16];
+    struct net_cidr cidr;
     enum numop op;
     double num;
     bool exists;
@@ -434,15 +433,7 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
         g->n = 1;
         struct vmatch *m = &g->alts[0];
         *m = (struct vmatch){ .kind = VK_CIDR, .shown = v->s };
-        char addr[64];
-        const char *slash = strchr(v->s, '/');
-        size_t al = (size_t)(slash - v->s);
-        memcpy(addr, v->s, al);
-        addr[al] = '\0';
-        m->bits = (int)strtol(slash + 1, NULL, 10);
-        m->family = inet_pton(AF_INET, addr, m->net) == 1 ? 4 : 6;
-        if (m->family == 6)
-            inet_pton(AF_INET6, addr, m->net);
+        net_cidr_parse(v->s, &m->cidr); /* checked when the rule loaded */
         return MM_OK;
     }
     if (item_has(it, SM_RE)) {
@@ -674,25 +665,6 @@ bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev)
     return true;
 }
 
-static bool cidr_in(const struct vmatch *m, const char *s, size_t n)
-{
-    char tmp[64];
-    uint8_t a[16];
-    if (n == 0 || n >= sizeof tmp)
-        return false;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    if (m->family == 4 ? inet_pton(AF_INET, tmp, a) != 1 : inet_pton(AF_INET6, tmp, a) != 1)
-        return false;
-    int bits = m->bits;
-    for (int i = 0; bits > 0; i++, bits -= 8) {
-        uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-        if ((a[i] & mask) != (m->net[i] & mask))
-            return false;
-    }
-    return true;
-}
-
 static const struct event_field *field_named(const struct event *ev, const char *name, unsigned from)
 {
     size_t nl = strlen(name);
@@ -708,7 +680,7 @@ static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m
     switch (m->kind) {
     case VK_GLOB: return vmatch_text(m, s, n);
     case VK_RE: return pcre2_match(m->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
-    case VK_CIDR: return cidr_in(m, s, n);
+    case VK_CIDR: return net_cidr_contains(&m->cidr, s, n);
     case VK_NUM: {
         char tmp[64], *end;
         if (n == 0 || n >= sizeof tmp)
@@ -839,7 +811,7 @@ static bool eval(const struct sigma_compiled *c, const struct cond_node *n, cons
         return false;
     case C_ONE_OF:
     case C_ALL_OF: {
-        bool all = n->op == C_ALL_OF, any = false;
+        bool all = n->op == C_ALL_OF;
         for (size_t i = 0; i < c->nids; i++) {
             const char *name = c->ids[i].id->name;
             if (n->name ? fnmatch(n->name, name, 0) != 0 : name[0] == '_')
@@ -849,9 +821,7 @@ static bool eval(const struct sigma_compiled *c, const struct cond_node *n, cons
                 return false;
             if (!all && m)
                 return true;
-            any |= m;
         }
-        (void)any;
         return all; /* all of: none failed (the pattern matches at least one: checked at load) */
     }
     }

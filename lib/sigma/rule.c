@@ -3,9 +3,9 @@
  * modifiers and values, and the condition parsed (precedence: or < and < not < x of < brackets). */
 #include "base/prelude.h"
 #include "base/alloc.h"
+#include "net/addr.h"
 #include "rule.h"
 
-#include <arpa/inet.h>
 #include <fnmatch.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -346,24 +346,6 @@ static bool has_mod(const struct sigma_item *it, int m)
     return false;
 }
 
-static bool valid_cidr(const char *s)
-{
-    const char *slash = strchr(s, '/');
-    char addr[64];
-    uint8_t a[16];
-    if (!slash || (size_t)(slash - s) >= sizeof addr)
-        return false;
-    memcpy(addr, s, (size_t)(slash - s));
-    addr[slash - s] = '\0';
-    char *end;
-    long bits = strtol(slash + 1, &end, 10);
-    if (*end || end == slash + 1)
-        return false;
-    if (inet_pton(AF_INET, addr, a) == 1)
-        return bits >= 0 && bits <= 32;
-    return inet_pton(AF_INET6, addr, a) == 1 && bits >= 0 && bits <= 128;
-}
-
 /* Check what the item's modifiers require of its values. */
 static enum mm_status check_item(struct sigma_rule *r, struct sigma_item *it, struct mm_error *err)
 {
@@ -385,7 +367,8 @@ static enum mm_status check_item(struct sigma_rule *r, struct sigma_item *it, st
         if ((numeric || time) && val->type != SV_NUM && !(val->type == SV_STR && parse_number(val->s, &val->num)))
             return mm_error_set(err, MM_ERR_INVALID, "line %d: a numeric modifier on the value '%s'", it->line,
                                 val->s);
-        if (has_mod(it, SM_CIDR) && !valid_cidr(val->s))
+        struct net_cidr cidr;
+        if (has_mod(it, SM_CIDR) && !net_cidr_parse(val->s, &cidr))
             return mm_error_set(err, MM_ERR_INVALID, "line %d: '%s' is not a CIDR network", it->line, val->s);
         if (has_mod(it, SM_EXPAND) && strchr(val->s, '%'))
             r->placeholders++;

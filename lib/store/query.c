@@ -9,7 +9,6 @@
 #include "bloom.h"
 #include "query.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <strings.h>
 
@@ -36,31 +35,6 @@ static struct pred *new_pred(struct store_query *q)
     struct pred *p = &q->preds[q->npreds++];
     memset(p, 0, sizeof *p);
     return p;
-}
-
-static bool parse_cidr(const char *v, struct pred *p)
-{
-    const char *slash = strchr(v, '/');
-    if (!slash)
-        return false;
-    char addr[64];
-    size_t n = (size_t)(slash - v);
-    if (n >= sizeof addr)
-        return false;
-    memcpy(addr, v, n);
-    addr[n] = '\0';
-    long bits;
-    if (mm_parse_long(slash + 1, 0, 128, &bits) != MM_OK)
-        return false;
-    if (inet_pton(AF_INET, addr, p->net) == 1 && bits <= 32) {
-        p->family = 4;
-    } else if (inet_pton(AF_INET6, addr, p->net) == 1) {
-        p->family = 6;
-    } else {
-        return false;
-    }
-    p->bits = (int)bits;
-    return true;
 }
 
 enum mm_status store_query_add_term(struct store_query *q, const char *term, struct mm_error *err)
@@ -138,7 +112,7 @@ enum mm_status store_query_add(struct store_query *q, const char *text, struct m
         p->value = mm_strdup("");
         return MM_OK;
     }
-    if (parse_cidr(v, p)) {
+    if (net_cidr_parse(v, &p->cidr)) {
         p->op = P_CIDR;
         p->value = mm_strdup(v);
         p->len = vl;
@@ -344,39 +318,6 @@ static bool term_match(const char *h, size_t hn, const char *t, size_t tn)
     return false;
 }
 
-static bool cidr_match(const struct pred *p, const char *v, size_t n)
-{
-    char tmp[64];
-    uint8_t a[16];
-    if (n == 0 || n >= sizeof tmp)
-        return false;
-    memcpy(tmp, v, n);
-    tmp[n] = '\0';
-    size_t alen;
-    if (p->family == 4) {
-        if (inet_pton(AF_INET, tmp, a) != 1) {
-            static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-            uint8_t b[16];
-            if (inet_pton(AF_INET6, tmp, b) != 1 || memcmp(b, mapped, 12) != 0)
-                return false;
-            memcpy(a, b + 12, 4);
-        }
-        alen = 4;
-    } else {
-        if (inet_pton(AF_INET6, tmp, a) != 1)
-            return false;
-        alen = 16;
-    }
-    (void)alen;
-    int bits = p->bits;
-    for (int i = 0; bits > 0; i++, bits -= 8) {
-        uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-        if ((a[i] & mask) != (p->net[i] & mask))
-            return false;
-    }
-    return true;
-}
-
 static bool value_match(const struct pred *p, const char *v, size_t n)
 {
     switch (p->op) {
@@ -385,7 +326,7 @@ static bool value_match(const struct pred *p, const char *v, size_t n)
     case P_SUFFIX: return n >= p->len && !strncasecmp(v + n - p->len, p->value, p->len);
     case P_CONTAINS: return ci_find(v, n, p->value, p->len) != NULL;
     case P_EXISTS: return true;
-    case P_CIDR: return cidr_match(p, v, n);
+    case P_CIDR: return net_cidr_contains(&p->cidr, v, n);
     case P_LT: case P_LE: case P_GT: case P_GE: {
         char tmp[64], *end;
         if (n == 0 || n >= sizeof tmp)

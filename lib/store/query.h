@@ -22,6 +22,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "event/event.h"
+#include "net/addr.h"
 #include "store.h"
 
 enum pred_op { P_EQ, P_PREFIX, P_SUFFIX, P_CONTAINS, P_EXISTS, P_CIDR, P_LT, P_LE, P_GT, P_GE, P_TERM };
@@ -35,8 +36,7 @@ struct pred {
     char *value;
     size_t len;
     double num;
-    uint8_t net[16];
-    int family, bits; /* P_CIDR */
+    struct net_cidr cidr; /* P_CIDR */
     bool ecs;         /* field is an ECS name: also match the Sigma fields it stands for */
     uint64_t tokens[PRED_MAX_TOKENS]; /* all must be in a block that can match */
     size_t ntokens;
