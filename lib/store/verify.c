@@ -10,7 +10,6 @@
 #include "seal.h"
 #include "store.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 static bool unhex(const char *s, size_t n, uint8_t *out, size_t outlen)
@@ -276,10 +275,8 @@ enum mm_status store_verify_anchored(const char *path, const char *pubkey_path, 
         uint64_t total = block_total_size(h);
         buf_reset(&blk);
         buf_reserve(&blk, (size_t)total);
-        int fd = open(r.segs[b.seg].path, O_RDONLY | O_CLOEXEC);
-        bool rd = fd >= 0 && pread(fd, blk.data, (size_t)total, (off_t)b.offset) == (ssize_t)total;
-        if (fd >= 0)
-            close(fd);
+        /* the walk has the block's segment open */
+        bool rd = w.fd >= 0 && w.seg == b.seg && store_pread_full(w.fd, blk.data, (size_t)total, b.offset);
         if (!rd) {
             fail(rep, "damaged", &r, &b, true, h->seq, "block %" PRIu64 ": cannot read it", h->seq);
             break;
