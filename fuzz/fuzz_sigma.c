@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sigma.c: Sigma rule files (outside input: YAML written by people and downloaded from
- * repositories). Whatever the bytes: the YAML loader, the rule compiler and the condition parser
- * return a rule or an error with a message, never crash, and free everything (LeakSanitizer). */
+ * repositories). Whatever the bytes: the YAML loader, the rule, correlation and filter compilers
+ * and the condition parser return a result or an error with a message, never crash, and free
+ * everything (LeakSanitizer). */
 #include "fuzz.h"
 #include "base/alloc.h"
+#include "sigma/correlation.h"
+#include "sigma/filter.h"
 #include "sigma/match.h"
 #include "sigma/rule.h"
 #include "sigma/ytree.h"
@@ -21,6 +24,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ytree_load((const char *)data, size, &docs, &nd, &err) == MM_OK) {
         for (size_t i = 0; i < nd; i++) {
             struct mm_error e2 = { "" };
+            /* every document through the correlation and filter compilers too */
+            struct mm_error e5 = { "" };
+            struct sigma_corr *corr = sigma_corr_compile(docs[i], "fuzz.yml", &e5);
+            FUZZ_CHECK(corr || e5.msg[0], "correlation refused without a message");
+            sigma_corr_free(corr);
+            struct mm_error e6 = { "" };
+            struct sigma_filter *filt = sigma_filter_compile(docs[i], "fuzz.yml", &ph, &e6);
+            FUZZ_CHECK(filt || e6.msg[0], "filter refused without a message");
+            sigma_filter_free(filt);
             struct sigma_rule *r = sigma_rule_compile(docs[i], "fuzz.yml", &e2);
             FUZZ_CHECK(r || e2.msg[0], "rule refused without a message");
             if (r) {

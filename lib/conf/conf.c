@@ -247,6 +247,13 @@ enum mm_status conf_parse(const char *text, size_t len, const char *file,
         if ((st = unquote(value, err, file, lineno)) != MM_OK)
             return st;
         const struct conf_var *v = find_var(ss.sec, key);
+        if (!v && ss.sec->extra) {
+            st = ss.sec->extra(ss.instance, key, value, err);
+            if (st == MM_OK)
+                continue;
+            if (st != MM_ERR_NOT_FOUND)
+                return mm_error_wrap(err, st, "%s:%d", file, lineno);
+        }
         if (!v)
             return mm_error_set(err, MM_ERR_PARSE, "%s:%d: unknown setting '%s'%s%s%s", file, lineno,
                                 key, *ss.sec->name ? " in [" : "", ss.sec->name,

@@ -49,6 +49,9 @@ struct conf_section {
     void *(*add)(void *owner);
     /* cross-field checks after a section is complete; NULL when none */
     enum mm_status (*validate)(void *instance, struct mm_error *err);
+    /* settings the table does not list (another module's parameters); NULL when none. Returns
+     * MM_ERR_NOT_FOUND for a key it does not know either. */
+    enum mm_status (*extra)(void *instance, const char *key, const char *value, struct mm_error *err);
 };
 
 /* Parse text (file name for messages) into owner (the top-level struct, which is the top-level

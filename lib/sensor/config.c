@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.c: the sensor's settings table and cross-field checks. */
 #include "base/prelude.h"
+#include "base/alloc.h"
 #include "base/log.h"
 #include "base/mtime.h"
 #include "io/charset.h"
@@ -9,6 +10,7 @@
 #include "base/str.h"
 #include "parse/parser.h"
 #include "store/store.h"
+#include "detect/detectors.h"
 #include "config.h"
 
 #define S(field) offsetof(struct sensor_config, field)
@@ -68,6 +70,33 @@ static const struct conf_var sensor_vars[] = {
       "allow store_retention below 365 days (the minimum logs must be kept)" },
     { "store_zstd_level", CONF_INT, S(store_zstd_level), "6", 1, 19, CONF_RESTART, NULL,
       "zstd compression level of the store's blocks" },
+    { "rules", CONF_STRING, S(rules), "", 0, 0, CONF_RESTART, NULL,
+      "Sigma rules, correlations and filters to run: files and directories, comma-separated "
+      "(read again on SIGHUP)" },
+    { "rules_placeholders", CONF_STRING, S(rules_placeholders), "", 0, 0, CONF_RESTART, NULL,
+      "YAML file of values for |expand placeholders in rules" },
+    { "rules_strict", CONF_BOOL, S(rules_strict), "no", 0, 0, CONF_RESTART, NULL,
+      "refuse to start (or reload) when a rule or IOC file is not accepted; no: log it and go on" },
+    { "ioc", CONF_STRING, S(ioc), "", 0, 0, CONF_RESTART, NULL,
+      "IOC files (MISP JSON, STIX 2.1, CSV, plain lists), comma-separated" },
+    { "ioc_refresh_interval", CONF_DURATION, S(ioc_refresh_interval), "60s", 0,
+      86400ll * 1000000000, CONF_RESTART, NULL,
+      "check the IOC files this often and reload them when one changed (0: only on SIGHUP)" },
+    { "detectors", CONF_BOOL, S(detectors), "no", 0, 0, CONF_RESTART, NULL,
+      "run the built-in stateful detectors (beaconing, outbound volume, directory operations "
+      "off hours, antivirus detection then outbound)" },
+    { "alert_spool", CONF_STRING, S(alert_spool), "", 0, 0, CONF_RESTART, NULL,
+      "directory the alerts are written to (for the server); empty: <state_dir>/alerts" },
+    { "alert_window", CONF_DURATION, S(alert_window), "10m", 1000000000, 86400ll * 1000000000,
+      CONF_RESTART, NULL, "repeats of an alert (same rule and key) within this window are aggregated" },
+    { "alert_max_events", CONF_INT, S(alert_max_events), "10", 0, 1000, CONF_RESTART, NULL,
+      "triggering events kept in an alert; more are counted" },
+    { "alert_max_open", CONF_SIZE, S(alert_max_open), "100000", 1, 10000000, CONF_RESTART, NULL,
+      "alerts aggregating at once; past it the oldest is closed early (counted)" },
+    { "correlation_memory", CONF_SIZE, S(correlation_memory), "64m", 1 << 20, 64ll << 30, CONF_RESTART,
+      NULL, "cap on correlation state; past it the least recently updated groups are evicted (counted)" },
+    { "correlation_max_events", CONF_INT, S(correlation_max_events), "10", 1, 1000, CONF_RESTART, NULL,
+      "contributing events kept per correlation group and shown in its alert" },
 };
 
 static const struct conf_var listener_vars[] = {
@@ -119,6 +148,11 @@ static enum mm_status validate_top(void *instance, struct mm_error *err)
             return MM_ERR_INVALID;
     }
     return MM_OK;
+}
+
+bool sensor_detection_on(const struct sensor_config *cfg)
+{
+    return (cfg->rules && cfg->rules[0]) || (cfg->ioc && cfg->ioc[0]) || cfg->detectors;
 }
 
 enum mm_status sensor_store_options(const struct sensor_config *cfg, struct store_options *so,
@@ -184,10 +218,48 @@ static enum mm_status validate_listener(void *instance, struct mm_error *err)
     return MM_OK;
 }
 
+/* A detector parameter (docs/DETECTORS.md): checked on a scratch configuration, kept as text. */
+static enum mm_status detector_setting(void *instance, const char *key, const char *value, struct mm_error *err)
+{
+    struct sensor_config *cfg = instance;
+    bool known = false;
+    for (size_t i = 0; i < detectors_nparams && !known; i++)
+        known = !strcmp(detectors_params[i].name, key);
+    if (!known)
+        return MM_ERR_NOT_FOUND;
+    for (size_t i = 0; i < cfg->ndetector; i++)
+        if (!strcmp(cfg->detector_keys[i], key))
+            return mm_error_set(err, MM_ERR_INVALID, "'%s' set twice", key);
+    struct detectors_config *dc = mm_malloc(sizeof *dc);
+    detectors_config_defaults(dc);
+    enum mm_status st = detectors_config_set(dc, key, value, err);
+    mm_free(dc);
+    if (st != MM_OK)
+        return st;
+    cfg->detector_keys = mm_reallocarray(cfg->detector_keys, cfg->ndetector + 1, sizeof(char *));
+    cfg->detector_values = mm_reallocarray(cfg->detector_values, cfg->ndetector + 1, sizeof(char *));
+    cfg->detector_keys[cfg->ndetector] = mm_strdup(key);
+    cfg->detector_values[cfg->ndetector++] = mm_strdup(value);
+    return MM_OK;
+}
+
+enum mm_status sensor_detectors_config(const struct sensor_config *cfg, struct detectors_config *dc,
+                                       struct mm_error *err)
+{
+    detectors_config_defaults(dc);
+    for (size_t i = 0; i < cfg->ndetector; i++) {
+        enum mm_status st = detectors_config_set(dc, cfg->detector_keys[i], cfg->detector_values[i], err);
+        if (st != MM_OK)
+            return mm_error_wrap(err, st, "%s", cfg->detector_keys[i]);
+    }
+    return MM_OK;
+}
+
 const struct conf_section sensor_conf_sections[2] = {
-    { "", sensor_vars, MM_ARRAY_LEN(sensor_vars), sizeof(struct sensor_config), 0, NULL, validate_top },
+    { "", sensor_vars, MM_ARRAY_LEN(sensor_vars), sizeof(struct sensor_config), 0, NULL, validate_top,
+      detector_setting },
     { "listener", listener_vars, MM_ARRAY_LEN(listener_vars), sizeof(struct listener_config),
-      L(name), add_listener, validate_listener },
+      L(name), add_listener, validate_listener, NULL },
 };
 
 static enum mm_status check_names(struct sensor_config *cfg, struct mm_error *err)
@@ -220,11 +292,23 @@ void sensor_config_free(struct sensor_config *cfg)
         conf_free_strings(&sensor_conf_sections[1], &cfg->listeners[i]);
     conf_free_strings(&sensor_conf_sections[0], cfg);
     cfg->nlisteners = 0;
+    for (size_t i = 0; i < cfg->ndetector; i++) {
+        mm_free(cfg->detector_keys[i]);
+        mm_free(cfg->detector_values[i]);
+    }
+    mm_free(cfg->detector_keys);
+    mm_free(cfg->detector_values);
+    cfg->detector_keys = cfg->detector_values = NULL;
+    cfg->ndetector = 0;
 }
 
 void sensor_config_dump(FILE *f, const struct sensor_config *cfg)
 {
     conf_dump(f, &sensor_conf_sections[0], cfg);
+    if (cfg->ndetector)
+        fputs("# detector parameters set (docs/DETECTORS.md; the others have their defaults)\n", f);
+    for (size_t i = 0; i < cfg->ndetector; i++)
+        fprintf(f, "%s = \"%s\"\n", cfg->detector_keys[i], cfg->detector_values[i]);
     for (size_t i = 0; i < cfg->nlisteners; i++)
         conf_dump(f, &sensor_conf_sections[1], &cfg->listeners[i]);
 }

@@ -57,6 +57,22 @@ struct sensor_config {
     int64_t store_retention;
     bool store_retention_override;
     int64_t store_zstd_level;
+    /* detection (docs/DETECTION.md): on when rules, ioc or detectors are set */
+    char *rules;             /* comma-separated rule files and directories */
+    char *rules_placeholders;
+    bool rules_strict;
+    char *ioc;               /* comma-separated IOC files */
+    int64_t ioc_refresh_interval;
+    bool detectors;
+    /* the stateful detectors' parameters set in the file (detectors_params names), in order */
+    char **detector_keys, **detector_values;
+    size_t ndetector;
+    char *alert_spool;
+    int64_t alert_window;
+    int64_t alert_max_events;
+    uint64_t alert_max_open;
+    uint64_t correlation_memory;
+    int64_t correlation_max_events;
     struct listener_config listeners[SENSOR_MAX_LISTENERS];
     size_t nlisteners;
 };
@@ -71,6 +87,14 @@ void sensor_config_free(struct sensor_config *cfg);
 void sensor_config_dump(FILE *f, const struct sensor_config *cfg);
 
 const char *listener_type_name(int type);
+
+struct detectors_config;
+/* The detectors' configuration: their defaults with the file's detector settings applied. */
+enum mm_status sensor_detectors_config(const struct sensor_config *cfg, struct detectors_config *dc,
+                                       struct mm_error *err);
+
+/* Is detection configured (rules, IOC files or the stateful detectors)? */
+bool sensor_detection_on(const struct sensor_config *cfg);
 
 struct store_options;
 /* The store's options from the configuration (pointers into cfg). */

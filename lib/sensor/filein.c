@@ -63,7 +63,6 @@ struct filein {
     pthread_cond_t wake;
 };
 
-struct worker *filein_worker(struct filein *f);
 struct worker *filein_worker(struct filein *f)
 {
     return &f->w;
@@ -374,6 +373,7 @@ struct filein *filein_start(struct sensor *s, struct mm_error *err)
     event_init(&f->w.ev);
     buf_init(&f->w.batch, BUF_NO_MAX);
     buf_init(&f->w.converted, BUF_NO_MAX);
+    sensor_detect_attach(s, &f->w);
     pthread_mutex_init(&f->w.lock, NULL);
     source_table_init(&f->w.sources, s->cfg.max_sources);
     pthread_mutex_init(&f->wake_lock, NULL);
@@ -385,6 +385,7 @@ struct filein *filein_start(struct sensor *s, struct mm_error *err)
         pthread_setname_np(f->thread, "mm-files"); /* names show in top -H, perf, gdb */
     } else {
         mm_error_set(err, MM_ERR_IO, "cannot start the file reader thread");
+        sensor_detect_detach(s, &f->w);
         worker_release(&f->w);
         mm_free(f);
         return NULL;

@@ -11,6 +11,7 @@
 #include "net/framing.h"
 #include "parse/parser.h"
 #include "config.h"
+#include "detectout.h"
 #include "output.h"
 #include "sources.h"
 #include "sensor.h"
@@ -69,6 +70,9 @@ struct sensor {
     struct filein *filein;
     struct output *out;
     struct storeout *store;         /* NULL: no store */
+    struct detectout *detect;       /* NULL: no detection */
+    struct sensor_detect_lists *detect_lists; /* the path lists detection was opened with */
+    int64_t next_ioc_check;
     _Atomic uint64_t store_durable; /* ticket of the last store batch known durable */
     atomic_bool stopping;
     int wake_fd; /* eventfd: wakes the control loop */
@@ -94,6 +98,8 @@ struct worker {
     struct buf store_batch;  /* records for the store (storeout_add) */
     struct store_tokens tok; /* scratch: index tokens of the current event */
     uint64_t store_ticket;   /* of the last store batch this worker submitted */
+    struct detect_worker *det; /* NULL: no detection */
+    struct buf detect_batch;   /* records for the detection thread */
     char *rbuf;
     struct wsock *socks;
     struct conn *conns;
@@ -133,6 +139,11 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
 /* Hand the worker's batch to the output when it is big enough (or always, when force). */
 void sensor_flush_batch(struct sensor *s, struct worker *w, bool force);
 
+/* Attach a worker (or the file reader's) to detection, and detach it after its thread stopped
+ * (its last records submitted). No-ops without detection. */
+void sensor_detect_attach(struct sensor *s, struct worker *w);
+void sensor_detect_detach(struct sensor *s, struct worker *w);
+
 /* worker.c */
 enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct mm_error *err);
 void worker_wake(struct worker *w);
@@ -148,6 +159,8 @@ void filein_wake(struct filein *f);
 void filein_stop(struct filein *f);
 void filein_finish(struct filein *f);
 unsigned filein_seen_generation(struct filein *f);
+/* the file reader's pseudo-worker (counters, sources, batches) */
+struct worker *filein_worker(struct filein *f);
 
 /* status.c */
 void sensor_status_json(struct sensor *s, struct buf *out);

@@ -46,6 +46,27 @@ void sensor_flush_batch(struct sensor *s, struct worker *w, bool force)
         output_submit(s->out, &w->batch);
     if (s->store && w->store_batch.len && (force || w->store_batch.len >= SENSOR_BATCH_BYTES))
         w->store_ticket = storeout_submit(s->store, &w->store_batch);
+    if (s->detect && w->detect_batch.len && (force || w->detect_batch.len >= SENSOR_BATCH_BYTES))
+        detectout_submit(s->detect, &w->detect_batch);
+    if (force && w->det)
+        detect_worker_sync(w->det);
+}
+
+void sensor_detect_attach(struct sensor *s, struct worker *w)
+{
+    buf_init(&w->detect_batch, BUF_NO_MAX);
+    if (s->detect)
+        w->det = detect_worker_new(detectout_engine(s->detect));
+}
+
+void sensor_detect_detach(struct sensor *s, struct worker *w)
+{
+    if (!w->det)
+        return;
+    if (w->detect_batch.len)
+        detectout_submit(s->detect, &w->detect_batch);
+    detect_worker_free(w->det);
+    w->det = NULL;
 }
 
 #define CLOCK_JUMP_LOG_INTERVAL (10 * MM_NS_PER_SEC)
@@ -220,6 +241,8 @@ void sensor_handle_message(struct sensor *s, struct worker *w, struct listener_r
         storeout_add(&w->store_batch, now_ns, peer, lkey, strlen(lkey), ev->parser,
                      truncated ? RECORD_F_TRUNCATED : 0, received, len, &w->tok);
     }
+    if (w->det)
+        detect_worker_event(w->det, ev, &w->detect_batch);
     switch (s->cfg.output_format) {
     case OUTPUT_JSON:
         if (event_to_json(ev, &w->batch, s->cfg.output_raw ? EVENT_JSON_RAW : 0) == MM_OK)
@@ -328,6 +351,110 @@ static void apply_log_level(const char *level)
         mm_log_warn("sensor", "unknown log_level '%s', keeping the current one", level);
 }
 
+struct sensor_detect_lists {
+    char **rules, **ioc;
+    size_t nrules, nioc;
+    char spool[4096];
+};
+
+static void split_list(const char *s, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    while (s && *s) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        const char *b = s, *e = s + len;
+        while (b < e && mm_is_space(*b))
+            b++;
+        while (e > b && mm_is_space(e[-1]))
+            e--;
+        if (e > b) {
+            *out = mm_reallocarray(*out, *n + 1, sizeof **out);
+            (*out)[(*n)++] = mm_strndup(b, (size_t)(e - b));
+        }
+        s = comma ? comma + 1 : NULL;
+    }
+}
+
+static void free_list(char **l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        mm_free(l[i]);
+    mm_free(l);
+}
+
+static void free_detect_lists(struct sensor_detect_lists *dl)
+{
+    if (!dl)
+        return;
+    free_list(dl->rules, dl->nrules);
+    free_list(dl->ioc, dl->nioc);
+    mm_free(dl);
+}
+
+/* Load rules and IOC files, open the alert spool and start the detection thread. */
+static enum mm_status open_detection(struct sensor *s, struct mm_error *err)
+{
+    const struct sensor_config *c = &s->cfg;
+    struct sensor_detect_lists *dl = mm_calloc(1, sizeof *dl);
+    s->detect_lists = dl;
+    split_list(c->rules, &dl->rules, &dl->nrules);
+    split_list(c->ioc, &dl->ioc, &dl->nioc);
+    if (c->alert_spool && c->alert_spool[0])
+        snprintf(dl->spool, sizeof dl->spool, "%s", c->alert_spool);
+    else
+        snprintf(dl->spool, sizeof dl->spool, "%s/alerts", c->state_dir);
+    struct detect_options o;
+    detect_options_default(&o);
+    o.rules = (const char *const *)dl->rules;
+    o.nrules = dl->nrules;
+    o.placeholders = c->rules_placeholders && c->rules_placeholders[0] ? c->rules_placeholders : NULL;
+    o.ioc = (const char *const *)dl->ioc;
+    o.nioc = dl->nioc;
+    o.strict = c->rules_strict;
+    o.corr_max_bytes = (size_t)c->correlation_memory;
+    o.corr_max_events = (size_t)c->correlation_max_events;
+    o.detectors = c->detectors;
+    if (sensor_detectors_config(c, &o.det, err) != MM_OK)
+        return MM_ERR_INVALID;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    o.alerts.dir = dl->spool;
+    o.alerts.sensor = host;
+    o.alerts.window_ns = c->alert_window;
+    o.alerts.max_events = (size_t)c->alert_max_events;
+    o.alerts.max_open = (size_t)c->alert_max_open;
+    struct detect *d = detect_open(&o, err);
+    if (!d)
+        return MM_ERR_INVALID;
+    s->detect = detectout_open(d, s->cfg.queue_size, err);
+    if (!s->detect)
+        return MM_ERR_IO;
+    struct detect_stats st;
+    detect_stats(d, &st);
+    mm_log_info("sensor", "detection: %zu rules, %zu correlations, %zu filters (%zu documents not accepted), "
+                "%zu indicators, detectors %s; alerts to '%s'", st.rules, st.correlations, st.filters,
+                st.refused, st.ioc_indicators, c->detectors ? "on" : "off", dl->spool);
+    s->next_ioc_check = mm_now_ns() + c->ioc_refresh_interval;
+    return MM_OK;
+}
+
+/* After the threads that feed it stopped: their last records go in, then the thread drains. */
+static void close_detection(struct sensor *s)
+{
+    if (s->detect) {
+        for (size_t i = 0; s->workers && i < s->nworkers; i++)
+            sensor_detect_detach(s, &s->workers[i]);
+        if (s->filein)
+            sensor_detect_detach(s, filein_worker(s->filein));
+        detectout_close(s->detect);
+        s->detect = NULL;
+    }
+    free_detect_lists(s->detect_lists);
+    s->detect_lists = NULL;
+}
+
 enum mm_status sensor_start(struct sensor **out, const char *config_path, struct mm_error *err)
 {
     struct sensor *s = mm_calloc(1, sizeof *s);
@@ -374,6 +501,8 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
         }
         mm_log_info("sensor", "sealing received messages into the store '%s'", s->cfg.store);
     }
+    if (sensor_detection_on(&s->cfg) && (st = open_detection(s, err)) != MM_OK)
+        goto fail;
     s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     s->nworkers = (size_t)s->cfg.workers;
     s->workers = mm_calloc(s->nworkers, sizeof *s->workers);
@@ -588,6 +717,11 @@ enum mm_status sensor_reload(struct sensor *s, struct mm_error *err)
     wake_all(s);
     sensor_config_free(&ncfg);
     collect_garbage(s);
+    if (s->detect) {
+        struct mm_error derr;
+        if (detect_reload(detectout_engine(s->detect), &derr) != MM_OK)
+            mm_log_error("sensor", "rules not reloaded, keeping the running ones: %s", derr.msg);
+    }
     mm_log_info("sensor", "configuration reloaded from '%s'", s->config_path);
     return MM_OK;
 undo:
@@ -691,6 +825,10 @@ int sensor_run(struct sensor *s)
                 answer_status(s, stfd);
             }
         }
+        if (s->detect && s->cfg.ioc_refresh_interval > 0 && mm_now_ns() >= s->next_ioc_check) {
+            detect_ioc_refresh(detectout_engine(s->detect));
+            s->next_ioc_check = mm_now_ns() + s->cfg.ioc_refresh_interval;
+        }
     }
     /* graceful shutdown: workers drain their sockets, the file reader saves positions, the
      * output writes everything and syncs */
@@ -698,6 +836,7 @@ int sensor_run(struct sensor *s)
     for (size_t i = 0; i < s->nworkers; i++)
         worker_join(&s->workers[i]);
     filein_stop(s->filein);
+    close_detection(s);       /* the workers' last records consumed, alerts written */
     storeout_close(s->store); /* everything accepted is written, signed and synced */
     s->store = NULL;
     output_close(s->out);     /* after the store, which may still report into it */
@@ -723,6 +862,7 @@ void sensor_free(struct sensor *s)
         worker_join(&s->workers[i]);
     if (s->filein)
         filein_stop(s->filein);
+    close_detection(s);
     for (size_t i = 0; s->workers && i < s->nworkers; i++)
         worker_release(&s->workers[i]);
     mm_free(s->workers);

@@ -6,7 +6,6 @@
 #include "event/json.h"
 #include "internal.h"
 
-struct worker *filein_worker(struct filein *f);
 
 static void put_time(struct buf *b, const char *key, int64_t ns)
 {
@@ -137,6 +136,25 @@ void sensor_status_json(struct sensor *s, struct buf *b)
                    ss.records_total, ss.durable_records, ss.blocks, ss.bytes_raw, ss.bytes_stored,
                    ss.next_seq, ss.checkpoints, ss.syncs, ss.segments_deleted, ss.recoveries,
                    ss.write_errors, ss.blocked ? "true" : "false", queued, bp / 1000000);
+    }
+    if (s->detect) {
+        struct detect_stats ds;
+        detect_stats(detectout_engine(s->detect), &ds);
+        const struct alert_sink_stats *a = &ds.alerts;
+        buf_printf(b, ",\"detection\":{\"rules_generation\":%" PRIu64 ",\"rules\":%zu,\"correlations\":%zu"
+                      ",\"filters\":%zu,\"not_accepted\":%zu,\"indicators\":%zu,\"ioc_generation\":%" PRIu64
+                      ",\"events\":%" PRIu64 ",\"sigma_matches\":%" PRIu64 ",\"ioc_matches\":%" PRIu64
+                      ",\"detector_facts\":%" PRIu64 ",\"suppressed\":%" PRIu64
+                      ",\"correlation\":{\"bytes\":%zu,\"groups\":%zu,\"fired\":%" PRIu64
+                      ",\"evicted_groups\":%" PRIu64 ",\"refused_hits\":%" PRIu64 "}"
+                      ",\"alerts\":{\"reports\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"records\":%" PRIu64
+                      ",\"aggregated\":%" PRIu64 ",\"open\":%" PRIu64 ",\"evicted\":%" PRIu64
+                      ",\"write_errors\":%" PRIu64 "},\"queued_bytes\":%" PRIu64 "}",
+                   ds.generation, ds.rules, ds.correlations, ds.filters, ds.refused, ds.ioc_indicators,
+                   ds.ioc_generation, ds.events, ds.sigma_hits, ds.ioc_hits, ds.facts, ds.suppressed,
+                   ds.corr.bytes, ds.corr.groups, ds.corr.fired, ds.corr.evicted_groups, ds.corr.refused_hits,
+                   a->reports, a->alerts, a->records, a->aggregated, a->open, a->evicted, a->write_errors,
+                   detectout_queued(s->detect));
     }
     uint64_t skewed = 0;
     for (size_t i = 0; i < all.cap; i++)

@@ -613,6 +613,7 @@ enum mm_status worker_start(struct sensor *s, struct worker *w, int id, struct m
     buf_init(&w->batch, BUF_NO_MAX);
     buf_init(&w->store_batch, BUF_NO_MAX);
     buf_init(&w->converted, BUF_NO_MAX);
+    sensor_detect_attach(s, w);
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->inbox_lock, NULL);
     source_table_init(&w->sources, s->cfg.max_sources);
@@ -669,6 +670,7 @@ void worker_release(struct worker *w)
     event_release(&w->ev);
     buf_release(&w->batch);
     buf_release(&w->store_batch);
+    buf_release(&w->detect_batch);
     store_tokens_release(&w->tok);
     buf_release(&w->converted);
     for (size_t i = 0; i < MM_ARRAY_LEN(w->charsets); i++)

@@ -370,8 +370,37 @@ static bool glob_match(const char *p, size_t pn, const char *s, size_t sn, bool 
     return pi == pn;
 }
 
-static bool vmatch_text(const struct vmatch *m, const char *s, size_t n)
+/* memmem for short needles in short texts: glibc's memchr is vectorised, its memmem is not */
+static bool find_lit(const char *h, size_t hn, const char *lit, size_t ln)
 {
+    if (ln == 0)
+        return true;
+    if (ln > hn)
+        return false;
+    const char *p = h, *last = h + hn - ln;
+    while (p <= last) {
+        p = memchr(p, (unsigned char)lit[0], (size_t)(last - p) + 1);
+        if (!p)
+            return false;
+        if (!memcmp(p + 1, lit + 1, ln - 1))
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* s: the text; ls: the same text lowercased (ASCII), for values that ignore case */
+static bool vmatch_text(const struct vmatch *m, const char *s, const char *ls, size_t n)
+{
+    if (!m->cased) {
+        switch (m->shape) {
+        case G_EXACT: return n == m->litlen && !memcmp(ls, m->lit, n);
+        case G_PREFIX: return n >= m->litlen && !memcmp(ls, m->lit, m->litlen);
+        case G_SUFFIX: return n >= m->litlen && !memcmp(ls + n - m->litlen, m->lit, m->litlen);
+        case G_CONTAINS: return find_lit(ls, n, m->lit, m->litlen);
+        case G_GLOB: return glob_match(m->pat, m->patlen, ls, n, true);
+        }
+    }
     switch (m->shape) {
     case G_EXACT: return n == m->litlen && eq_ci(s, m->lit, n, m->cased);
     case G_PREFIX: return n >= m->litlen && eq_ci(s, m->lit, m->litlen, m->cased);
@@ -665,6 +694,41 @@ bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev)
     return true;
 }
 
+void sigma_evctx_init(struct sigma_evctx *x)
+{
+    memset(x, 0, sizeof *x);
+    buf_init(&x->lower, BUF_NO_MAX);
+}
+
+void sigma_evctx_release(struct sigma_evctx *x)
+{
+    buf_release(&x->lower);
+}
+
+void sigma_evctx_reset(struct sigma_evctx *x, const struct event *ev)
+{
+    x->ev = ev;
+    buf_reset(&x->lower);
+    memset(x->have, 0, sizeof x->have);
+}
+
+/* The lowercased copy of field i's value (EVENT_MAX_FIELDS: the raw message), made on first use.
+ * Valid until the next call (the buffer may move). */
+static const char *evctx_lower(struct sigma_evctx *x, unsigned i, const char *s, size_t n)
+{
+    if (x->have[i / 64] & (1ull << (i % 64)))
+        return x->lower.data + x->off[i];
+    if (buf_reserve(&x->lower, n + 1) != MM_OK)
+        return s;
+    x->off[i] = (uint32_t)x->lower.len;
+    char *d = x->lower.data + x->lower.len;
+    for (size_t k = 0; k < n; k++)
+        d[k] = lower(s[k]);
+    x->lower.len += n;
+    x->have[i / 64] |= 1ull << (i % 64);
+    return d;
+}
+
 static const struct event_field *field_named(const struct event *ev, const char *name, unsigned from)
 {
     size_t nl = strlen(name);
@@ -675,10 +739,10 @@ static const struct event_field *field_named(const struct event *ev, const char 
 }
 
 static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m, const struct event *ev,
-                          const char *s, size_t n)
+                          const char *s, const char *ls, size_t n)
 {
     switch (m->kind) {
-    case VK_GLOB: return vmatch_text(m, s, n);
+    case VK_GLOB: return vmatch_text(m, s, ls, n);
     case VK_RE: return pcre2_match(m->re, (PCRE2_SPTR)s, n, 0, 0, c->md, NULL) >= 0;
     case VK_CIDR: return net_cidr_contains(&m->cidr, s, n);
     case VK_NUM: {
@@ -703,18 +767,19 @@ static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m
 }
 
 static bool group_matches(const struct sigma_compiled *c, const struct vgroup *g, const struct event *ev,
-                          const char *s, size_t n)
+                          const char *s, const char *ls, size_t n)
 {
     for (size_t a = 0; a < g->n; a++)
-        if (value_matches(c, &g->alts[a], ev, s, n))
+        if (value_matches(c, &g->alts[a], ev, s, ls, n))
             return true;
     return false;
 }
 
 /* one item against the event; *how receives the matching field value for explanations */
-static bool item_matches(const struct sigma_compiled *c, const struct imatch *im, const struct event *ev,
+static bool item_matches(const struct sigma_compiled *c, const struct imatch *im, struct sigma_evctx *x,
                          struct slice *how)
 {
+    const struct event *ev = x->ev;
     const struct sigma_item *it = im->item;
     if (im->ngroups == 1 && im->groups[0].n == 1 && im->groups[0].alts[0].kind == VK_EXISTS) {
         bool present = it->field && field_named(ev, it->field, 0) != NULL;
@@ -723,9 +788,10 @@ static bool item_matches(const struct sigma_compiled *c, const struct imatch *im
     if (!it->field) { /* keywords: the whole message */
         const char *s = ev->raw;
         size_t n = ev->raw_len;
+        const char *ls = evctx_lower(x, EVENT_MAX_FIELDS, s, n);
         bool any = false, all = true;
         for (size_t g = 0; g < im->ngroups; g++) {
-            bool m = group_matches(c, &im->groups[g], ev, s, n);
+            bool m = group_matches(c, &im->groups[g], ev, s, ls, n);
             any |= m;
             all &= m;
         }
@@ -741,9 +807,10 @@ static bool item_matches(const struct sigma_compiled *c, const struct imatch *im
             break;
         found = true;
         from = (unsigned)(f - ev->fields) + 1;
+        const char *ls = evctx_lower(x, from - 1, f->value, f->len);
         bool any = false, all = true;
         for (size_t g = 0; g < im->ngroups; g++) {
-            bool m = group_matches(c, &im->groups[g], ev, f->value, f->len);
+            bool m = group_matches(c, &im->groups[g], ev, f->value, ls, f->len);
             any |= m;
             all &= m;
         }
@@ -761,7 +828,7 @@ static bool item_matches(const struct sigma_compiled *c, const struct imatch *im
     return im->neq ? !result : result;
 }
 
-static bool ident_matches(const struct sigma_compiled *c, const struct idmatch *id, const struct event *ev,
+static bool ident_matches(const struct sigma_compiled *c, const struct idmatch *id, struct sigma_evctx *ev,
                           struct buf *why)
 {
     for (size_t m = 0; m < id->nmaps; m++) {
@@ -790,7 +857,7 @@ static bool ident_matches(const struct sigma_compiled *c, const struct idmatch *
     return false;
 }
 
-static bool eval(const struct sigma_compiled *c, const struct cond_node *n, const struct event *ev, struct buf *why)
+static bool eval(const struct sigma_compiled *c, const struct cond_node *n, struct sigma_evctx *ev, struct buf *why)
 {
     switch (n->op) {
     case C_AND: return eval(c, n->a, ev, why) && eval(c, n->b, ev, why);
@@ -828,14 +895,24 @@ static bool eval(const struct sigma_compiled *c, const struct cond_node *n, cons
     return false;
 }
 
-bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why)
+bool sigma_match_ctx(const struct sigma_compiled *c, struct sigma_evctx *x, struct buf *why)
 {
     if (why)
         buf_reset(why);
     for (size_t i = 0; i < c->rule->nconds; i++)
-        if (eval(c, c->rule->conds[i], ev, why))
+        if (eval(c, c->rule->conds[i], x, why))
             return true;
     return false;
+}
+
+bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why)
+{
+    struct sigma_evctx x;
+    sigma_evctx_init(&x);
+    sigma_evctx_reset(&x, ev);
+    bool r = sigma_match_ctx(c, &x, why);
+    sigma_evctx_release(&x);
+    return r;
 }
 
 /* ---- placeholders ---- */
@@ -914,11 +991,38 @@ static size_t lit_quality(const struct blist *s)
     return q;
 }
 
-/* A group's alternatives: each must carry a literal (plain shape), else unconstrained. */
+/* The longest run of plain bytes in a glob's tokens: any text the glob matches contains it. */
+static bool glob_fragment(const struct vmatch *m, const char **p, size_t *n)
+{
+    size_t best = 0, best_at = 0, run = 0;
+    for (size_t i = 0; i < m->patlen; i++) {
+        if (m->pat[i] == TOK_ESC) { /* a wildcard or an escaped NUL: ends the run */
+            run = 0;
+            i++;
+            continue;
+        }
+        if (++run > best) {
+            best = run;
+            best_at = i + 1 - run;
+        }
+    }
+    *p = m->pat + best_at;
+    *n = best;
+    return best > 0;
+}
+
+/* A group's alternatives: each must carry a literal (a plain shape's, or a glob's longest plain
+ * run), else unconstrained. */
 static bool group_lits(const struct vgroup *g, struct blist *out)
 {
     for (size_t a = 0; a < g->n; a++) {
         const struct vmatch *m = &g->alts[a];
+        const char *p;
+        size_t n;
+        if (m->kind == VK_GLOB && m->shape == G_GLOB && glob_fragment(m, &p, &n)) {
+            bl_add(out, p, n);
+            continue;
+        }
         if (m->kind != VK_GLOB || m->shape == G_GLOB || m->litlen == 0) {
             bl_free(out);
             return false;
@@ -928,145 +1032,226 @@ static bool group_lits(const struct vgroup *g, struct blist *out)
     return true;
 }
 
-static bool item_lits(const struct imatch *im, struct blist *out)
+/* What a rule needs in the text, as a conjunction of literal sets: each set must have a member in
+ * the text for the rule to possibly match. n == 0: nothing is known (unconstrained). At most
+ * CNF_MAX_SETS sets are kept, the most selective: dropping a set only loosens the test. */
+#define CNF_MAX_SETS 8
+struct cnf {
+    struct blist sets[CNF_MAX_SETS];
+    size_t n;
+};
+
+static void cnf_free(struct cnf *c)
 {
+    for (size_t i = 0; i < c->n; i++)
+        bl_free(&c->sets[i]);
+    c->n = 0;
+}
+
+static int cmp_quality(const void *a, const void *b)
+{
+    size_t qa = lit_quality(a), qb = lit_quality(b);
+    return qa < qb ? 1 : qa > qb ? -1 : 0;
+}
+
+/* Add a set (moved), keeping the CNF_MAX_SETS best. */
+static void cnf_add(struct cnf *c, struct blist *s)
+{
+    if (c->n == CNF_MAX_SETS) {
+        qsort(c->sets, c->n, sizeof c->sets[0], cmp_quality);
+        if (lit_quality(s) <= lit_quality(&c->sets[c->n - 1])) {
+            bl_free(s);
+            return;
+        }
+        bl_free(&c->sets[--c->n]);
+    }
+    c->sets[c->n++] = *s;
+    *s = (struct blist){ 0 };
+}
+
+/* a and b, into a (b is emptied) */
+static void cnf_and(struct cnf *a, struct cnf *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        cnf_add(a, &b->sets[i]);
+    b->n = 0;
+}
+
+static void bl_copy_append(struct blist *dst, const struct blist *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        bl_add(dst, src->v[i].s, src->v[i].n);
+}
+
+/* a or b, into a (b is emptied). (A1 and A2) or (B1 and B2) = and of every (Ai or Bj) when there
+ * are few; else the best set of each side, united. */
+static void cnf_or(struct cnf *a, struct cnf *b)
+{
+    if (!a->n || !b->n) { /* one side unconstrained: so is the whole */
+        cnf_free(a);
+        cnf_free(b);
+        return;
+    }
+    struct cnf r = { .n = 0 };
+    if (a->n * b->n <= CNF_MAX_SETS) {
+        for (size_t i = 0; i < a->n; i++)
+            for (size_t j = 0; j < b->n; j++) {
+                struct blist u = { 0 };
+                bl_copy_append(&u, &a->sets[i]);
+                bl_copy_append(&u, &b->sets[j]);
+                cnf_add(&r, &u);
+            }
+    } else {
+        qsort(a->sets, a->n, sizeof a->sets[0], cmp_quality);
+        qsort(b->sets, b->n, sizeof b->sets[0], cmp_quality);
+        struct blist u = { 0 };
+        lit_move_append(&u, &a->sets[0]);
+        lit_move_append(&u, &b->sets[0]);
+        cnf_add(&r, &u);
+    }
+    cnf_free(a);
+    cnf_free(b);
+    *a = r;
+}
+
+static void item_cnf(const struct imatch *im, struct cnf *out)
+{
+    out->n = 0;
     if (im->neq || im->ngroups == 0)
-        return false;
-    if (im->all) { /* every group must match: the best single group is necessary */
-        struct blist best = { 0 };
-        bool have = false;
+        return;
+    if (im->all) { /* every group must match: each group with literals is a set */
         for (size_t g = 0; g < im->ngroups; g++) {
             struct blist s = { 0 };
-            if (!group_lits(&im->groups[g], &s))
-                continue;
-            if (!have || lit_quality(&s) > lit_quality(&best)) {
-                bl_free(&best);
-                best = s;
-                have = true;
-            } else {
-                bl_free(&s);
-            }
+            if (group_lits(&im->groups[g], &s))
+                cnf_add(out, &s);
         }
-        *out = best;
-        return have;
+        return;
     }
-    for (size_t g = 0; g < im->ngroups; g++) /* any group: the union */
-        if (!group_lits(&im->groups[g], out))
-            return false;
-    return true;
+    struct blist s = { 0 }; /* any group: the union, if every group has literals */
+    for (size_t g = 0; g < im->ngroups; g++)
+        if (!group_lits(&im->groups[g], &s))
+            return;
+    cnf_add(out, &s);
 }
 
-static bool ident_lits(const struct idmatch *id, struct blist *out)
+static void ident_cnf(const struct idmatch *id, struct cnf *out)
 {
+    out->n = 0;
     for (size_t m = 0; m < id->nmaps; m++) {
-        struct blist best = { 0 };
-        bool have = false;
-        for (size_t k = 0; k < id->nitems[m]; k++) {
-            struct blist s = { 0 };
-            if (!item_lits(&id->maps[m][k], &s))
-                continue;
-            if (!have || lit_quality(&s) > lit_quality(&best)) {
-                bl_free(&best);
-                best = s;
-                have = true;
-            } else {
-                bl_free(&s);
-            }
+        struct cnf map = { .n = 0 };
+        for (size_t k = 0; k < id->nitems[m]; k++) { /* a mapping: every item */
+            struct cnf it;
+            item_cnf(&id->maps[m][k], &it);
+            cnf_and(&map, &it);
         }
-        if (!have) {
-            bl_free(out);
-            return false;
-        }
-        lit_move_append(out, &best);
+        if (m == 0)
+            *out = map;
+        else
+            cnf_or(out, &map);
+        if (!out->n)
+            return;
     }
-    return id->nmaps > 0;
 }
 
-static bool cond_lits(const struct sigma_compiled *c, const struct cond_node *n, struct blist *out)
+static void cond_cnf(const struct sigma_compiled *c, const struct cond_node *n, struct cnf *out)
 {
+    out->n = 0;
     switch (n->op) {
-    case C_NOT: return false;
-    case C_OR: {
-        struct blist a = { 0 }, b = { 0 };
-        if (!cond_lits(c, n->a, &a))
-            return false;
-        if (!cond_lits(c, n->b, &b)) {
-            bl_free(&a);
-            return false;
-        }
-        lit_move_append(out, &a);
-        lit_move_append(out, &b);
-        return true;
-    }
+    case C_NOT: return;
+    case C_OR:
     case C_AND: {
-        struct blist a = { 0 }, b = { 0 };
-        bool ha = cond_lits(c, n->a, &a), hb = cond_lits(c, n->b, &b);
-        if (ha && hb && lit_quality(&b) > lit_quality(&a)) {
-            bl_free(&a);
-            lit_move_append(out, &b);
-        } else if (ha) {
-            bl_free(&b);
-            lit_move_append(out, &a);
-        } else if (hb) {
-            lit_move_append(out, &b);
-        }
-        return ha || hb;
+        struct cnf b;
+        cond_cnf(c, n->a, out);
+        cond_cnf(c, n->b, &b);
+        if (n->op == C_AND)
+            cnf_and(out, &b);
+        else
+            cnf_or(out, &b);
+        return;
     }
     case C_ID:
         for (size_t i = 0; i < c->nids; i++)
-            if (!strcmp(c->ids[i].id->name, n->name))
-                return ident_lits(&c->ids[i], out);
-        return false;
+            if (!strcmp(c->ids[i].id->name, n->name)) {
+                ident_cnf(&c->ids[i], out);
+                return;
+            }
+        return;
     case C_ONE_OF:
     case C_ALL_OF: {
-        bool all = n->op == C_ALL_OF, any = false;
-        struct blist acc = { 0 };
+        bool all = n->op == C_ALL_OF, first = true;
         for (size_t i = 0; i < c->nids; i++) {
             const char *name = c->ids[i].id->name;
             if (n->name ? fnmatch(n->name, name, 0) != 0 : name[0] == '_')
                 continue;
-            struct blist s = { 0 };
-            bool h = ident_lits(&c->ids[i], &s);
-            if (all) { /* every identifier must hold: the best one is necessary */
-                if (h && (!any || lit_quality(&s) > lit_quality(&acc))) {
-                    bl_free(&acc);
-                    acc = s;
-                    any = true;
-                } else {
-                    bl_free(&s);
-                }
-            } else { /* any identifier: all must be constrained */
-                if (!h) {
-                    bl_free(&acc);
-                    return false;
-                }
-                lit_move_append(&acc, &s);
-                any = true;
+            struct cnf s;
+            ident_cnf(&c->ids[i], &s);
+            if (all) {
+                cnf_and(out, &s);
+            } else if (first) {
+                *out = s;
+            } else {
+                cnf_or(out, &s);
+                if (!out->n)
+                    return;
             }
+            first = false;
         }
-        if (!any)
-            return false;
-        lit_move_append(out, &acc);
-        return true;
+        return;
     }
     }
-    return false;
+}
+
+/* The rule's conditions (any of them): or of each. */
+static void rule_cnf(const struct sigma_compiled *c, struct cnf *out)
+{
+    out->n = 0;
+    for (size_t i = 0; i < c->rule->nconds; i++) {
+        struct cnf s;
+        cond_cnf(c, c->rule->conds[i], &s);
+        if (i == 0) {
+            *out = s;
+        } else {
+            cnf_or(out, &s);
+        }
+        if (!out->n)
+            return;
+    }
+    qsort(out->sets, out->n, sizeof out->sets[0], cmp_quality);
+}
+
+size_t sigma_required_literal_sets(const struct sigma_compiled *c, struct sigma_literal_set **sets)
+{
+    struct cnf r;
+    rule_cnf(c, &r);
+    *sets = NULL;
+    if (!r.n)
+        return 0;
+    *sets = mm_calloc(r.n, sizeof **sets);
+    for (size_t i = 0; i < r.n; i++) {
+        (*sets)[i].v = r.sets[i].v;
+        (*sets)[i].n = r.sets[i].n;
+    }
+    return r.n;
+}
+
+void sigma_literal_sets_free(struct sigma_literal_set *sets, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sigma_literals_free(sets[i].v, sets[i].n);
+    mm_free(sets);
 }
 
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n)
 {
-    struct blist all = { 0 };
-    for (size_t i = 0; i < c->rule->nconds; i++) { /* any condition: the union */
-        struct blist s = { 0 };
-        if (!cond_lits(c, c->rule->conds[i], &s)) {
-            bl_free(&all);
-            return false;
-        }
-        lit_move_append(&all, &s);
-    }
-    *lits = all.v;
-    *n = all.n;
-    return all.n > 0;
+    struct cnf r;
+    rule_cnf(c, &r); /* the most selective set alone */
+    if (!r.n)
+        return false;
+    *lits = r.sets[0].v;
+    *n = r.sets[0].n;
+    r.sets[0] = (struct blist){ 0 };
+    cnf_free(&r);
+    return true;
 }
 
 void sigma_literals_free(struct sigma_literal *lits, size_t n)

@@ -40,6 +40,20 @@ const struct sigma_rule *sigma_compiled_rule(const struct sigma_compiled *c);
  * must be the event's, ignoring case; registry_event covers registry_add/delete/set/rename) */
 bool sigma_logsource_matches(const struct sigma_rule *r, const struct event *ev);
 
+/* The lowercased text of one event's fields, made once per field and shared by every rule the
+ * event is matched against (one per thread; reset for each event). */
+struct sigma_evctx {
+    const struct event *ev;
+    struct buf lower;
+    uint32_t off[EVENT_MAX_FIELDS + 1]; /* the last: the raw message */
+    uint64_t have[(EVENT_MAX_FIELDS + 1 + 63) / 64];
+};
+void sigma_evctx_init(struct sigma_evctx *x);
+void sigma_evctx_release(struct sigma_evctx *x);
+void sigma_evctx_reset(struct sigma_evctx *x, const struct event *ev);
+/* sigma_match for the event of x. */
+bool sigma_match_ctx(const struct sigma_compiled *c, struct sigma_evctx *x, struct buf *why);
+
 /* Match one event. why (may be NULL) receives, for a match, which search identifiers held and
  * through which field and value ("selection: Image=...\\powershell.exe"). */
 bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why);
@@ -54,5 +68,16 @@ struct sigma_literal {
 };
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n);
 void sigma_literals_free(struct sigma_literal *lits, size_t n);
+
+/* Sharper: sets of literals each of which must have a member in the text (a conjunction, e.g.
+ * one set per side of an `and`), at most 8, the most selective first. Returns how many (0: none
+ * known, evaluate the rule on every event of its log source); *sets is freed with
+ * sigma_literal_sets_free. The first set alone is what sigma_required_literals gives. */
+struct sigma_literal_set {
+    struct sigma_literal *v;
+    size_t n;
+};
+size_t sigma_required_literal_sets(const struct sigma_compiled *c, struct sigma_literal_set **sets);
+void sigma_literal_sets_free(struct sigma_literal_set *sets, size_t n);
 
 #endif

@@ -304,7 +304,7 @@ void sigma_rule_free(struct sigma_rule *r)
     for (size_t i = 0; i < r->nfalsepositives; i++)
         mm_free(r->falsepositives[i]);
     mm_free(r->falsepositives);
-    char **strs[] = { &r->path, &r->title, &r->id, &r->status, &r->level, &r->description, &r->author,
+    char **strs[] = { &r->path, &r->title, &r->id, &r->name, &r->status, &r->level, &r->description, &r->author,
                       &r->date, &r->modified, &r->logsource.product, &r->logsource.category,
                       &r->logsource.service };
     for (size_t i = 0; i < MM_ARRAY_LEN(strs); i++)
@@ -575,6 +575,7 @@ struct sigma_rule *sigma_rule_compile(const struct ynode *doc, const char *path,
     r->path = dup_or_null(path);
     r->title = dup_or_null(ytree_get_str(doc, "title"));
     r->id = dup_or_null(ytree_get_str(doc, "id"));
+    r->name = dup_or_null(ytree_get_str(doc, "name"));
     r->status = dup_or_null(ytree_get_str(doc, "status"));
     r->level = dup_or_null(ytree_get_str(doc, "level"));
     r->description = dup_or_null(ytree_get_str(doc, "description"));

@@ -62,7 +62,7 @@ struct cond_node {
 
 struct sigma_rule {
     char *path;
-    char *title, *id, *status, *level, *description, *author, *date, *modified;
+    char *title, *id, *name, *status, *level, *description, *author, *date, *modified;
     char **tags;
     size_t ntags;
     char **falsepositives;

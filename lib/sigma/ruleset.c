@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ruleset.c: the literal prefilter on vectorscan and exact matching of the candidates. */
+/* ruleset.c: the literal prefilter on vectorscan, exact matching of the candidates, and the
+ * filters that may remove a match afterwards. */
 #include "base/prelude.h"
 #include "base/alloc.h"
 #include "ruleset.h"
@@ -13,20 +14,29 @@ struct sigma_ruleset {
     size_t n, cap;
     uint32_t *always_idx;
     size_t nalways;
-    /* literal id -> rule */
+    /* literal id -> rule, and the bit of the rule's literal set it belongs to; a rule is a
+     * candidate when every one of its sets had a literal in the text (need: all its bits) */
     uint32_t *lit_rule;
+    uint8_t *lit_bit;
+    uint8_t *need;
     size_t nlits;
     hs_database_t *db;
     bool prefilter;
+    /* filters; rule i's are filt[filt_off[i] .. filt_off[i + 1]) */
+    struct sigma_filter **filters;
+    size_t nfilters;
+    struct sigma_filter **filt;
+    uint32_t *filt_off;
     struct sigma_ruleset_stats st;
 };
 
 struct sigma_scratch {
     hs_scratch_t *hs;
-    uint8_t *cand; /* per rule: a literal occurred */
+    uint8_t *cand; /* per rule: the bits of the literal sets that occurred */
     uint32_t *touched;
     size_t ntouched;
     struct buf text, why;
+    struct sigma_evctx evx; /* the event's lowercased field values, shared by its rules */
     const struct sigma_ruleset *rs;
 };
 
@@ -49,8 +59,66 @@ void sigma_ruleset_add(struct sigma_ruleset *rs, struct sigma_rule *r, struct si
     rs->n++;
 }
 
+void sigma_ruleset_add_filter(struct sigma_ruleset *rs, struct sigma_filter *f)
+{
+    rs->filters = mm_reallocarray(rs->filters, rs->nfilters + 1, sizeof *rs->filters);
+    rs->filters[rs->nfilters++] = f;
+}
+
+/* Each rule's filters, in the order they were added. */
+static enum mm_status link_filters(struct sigma_ruleset *rs, struct mm_error *err)
+{
+    rs->filt_off = mm_calloc(rs->n + 1, sizeof *rs->filt_off);
+    rs->st.filters = rs->nfilters;
+    if (!rs->nfilters)
+        return MM_OK;
+    struct buf problems;
+    buf_init(&problems, BUF_NO_MAX);
+    size_t np = sigma_filters_check(rs->filters, rs->nfilters, rs->rules, rs->n, &problems);
+    if (np) {
+        size_t first = strcspn(problems.data, "\n");
+        if (np > 1)
+            mm_error_set(err, MM_ERR_INVALID, "%.*s (and %zu more problems with filters)", (int)first,
+                         problems.data, np - 1);
+        else
+            mm_error_set(err, MM_ERR_INVALID, "%.*s", (int)first, problems.data);
+        buf_release(&problems);
+        return MM_ERR_INVALID;
+    }
+    buf_release(&problems);
+    size_t cap = 0, used = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        rs->filt_off[i] = (uint32_t)used;
+        for (size_t k = 0; k < rs->nfilters; k++) {
+            if (!sigma_filter_applies(rs->filters[k], rs->rules[i]))
+                continue;
+            if (used == cap) {
+                cap = cap ? cap * 2 : 64;
+                rs->filt = mm_reallocarray(rs->filt, cap, sizeof *rs->filt);
+            }
+            rs->filt[used++] = rs->filters[k];
+        }
+        if (used > rs->filt_off[i])
+            rs->st.filtered_rules++;
+    }
+    rs->filt_off[rs->n] = (uint32_t)used;
+    return MM_OK;
+}
+
+/* the shortest literal of a set: what its selectivity is judged by */
+#define RULESET_EXTRA_SET_MIN 5
+static size_t set_quality(const struct sigma_literal_set *s)
+{
+    size_t q = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        q = MM_MIN(q, s->v[i].n);
+    return q;
+}
+
 enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, struct mm_error *err)
 {
+    if (link_filters(rs, err) != MM_OK)
+        return MM_ERR_INVALID;
     rs->prefilter = prefilter;
     rs->st.rules = rs->n;
     if (!prefilter) {
@@ -63,31 +131,46 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     size_t *lens = NULL, cap = 0;
+    rs->need = mm_calloc(rs->n ? rs->n : 1, 1);
     for (size_t i = 0; i < rs->n; i++) {
-        struct sigma_literal *lits;
-        size_t n;
-        if (!sigma_required_literals(rs->comp[i], &lits, &n))
+        struct sigma_literal_set *sets;
+        size_t nsets = sigma_required_literal_sets(rs->comp[i], &sets);
+        if (!nsets)
             continue;
         rs->always[i] = false;
         rs->st.prefiltered++;
-        for (size_t k = 0; k < n; k++) {
-            if (rs->nlits == cap) {
-                cap = cap ? cap * 2 : 4096;
-                exprs = mm_reallocarray(exprs, cap, sizeof *exprs);
-                flags = mm_reallocarray(flags, cap, sizeof *flags);
-                ids = mm_reallocarray(ids, cap, sizeof *ids);
-                lens = mm_reallocarray(lens, cap, sizeof *lens);
-                rs->lit_rule = mm_reallocarray(rs->lit_rule, cap, sizeof *rs->lit_rule);
+        /* beyond the most selective set, only sets whose every literal is long enough to be
+         * rare: short ones cost the scan more than they save in evaluations */
+        size_t keep = 1;
+        while (keep < nsets && set_quality(&sets[keep]) >= RULESET_EXTRA_SET_MIN)
+            keep++;
+        for (size_t j = keep; j < nsets; j++)
+            sigma_literals_free(sets[j].v, sets[j].n);
+        nsets = keep;
+        rs->need[i] = (uint8_t)((1u << nsets) - 1);
+        for (size_t j = 0; j < nsets; j++) {
+            struct sigma_literal *lits = sets[j].v;
+            for (size_t k = 0; k < sets[j].n; k++) {
+                if (rs->nlits == cap) {
+                    cap = cap ? cap * 2 : 4096;
+                    exprs = mm_reallocarray(exprs, cap, sizeof *exprs);
+                    flags = mm_reallocarray(flags, cap, sizeof *flags);
+                    ids = mm_reallocarray(ids, cap, sizeof *ids);
+                    lens = mm_reallocarray(lens, cap, sizeof *lens);
+                    rs->lit_rule = mm_reallocarray(rs->lit_rule, cap, sizeof *rs->lit_rule);
+                    rs->lit_bit = mm_reallocarray(rs->lit_bit, cap, sizeof *rs->lit_bit);
+                }
+                exprs[rs->nlits] = lits[k].s;
+                lits[k].s = NULL; /* kept until compiled */
+                lens[rs->nlits] = lits[k].n;
+                flags[rs->nlits] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+                ids[rs->nlits] = (unsigned)rs->nlits;
+                rs->lit_rule[rs->nlits] = (uint32_t)i;
+                rs->lit_bit[rs->nlits] = (uint8_t)(1u << j);
+                rs->nlits++;
             }
-            exprs[rs->nlits] = lits[k].s;
-            lits[k].s = NULL; /* kept until compiled */
-            lens[rs->nlits] = lits[k].n;
-            flags[rs->nlits] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-            ids[rs->nlits] = (unsigned)rs->nlits;
-            rs->lit_rule[rs->nlits] = (uint32_t)i;
-            rs->nlits++;
         }
-        sigma_literals_free(lits, n);
+        sigma_literal_sets_free(sets, nsets);
     }
     rs->st.always = rs->n - rs->st.prefiltered;
     rs->st.literals = rs->nlits;
@@ -125,7 +208,14 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
     mm_free(rs->comp);
     mm_free(rs->always);
     mm_free(rs->lit_rule);
+    mm_free(rs->lit_bit);
+    mm_free(rs->need);
     mm_free(rs->always_idx);
+    for (size_t i = 0; i < rs->nfilters; i++)
+        sigma_filter_free(rs->filters[i]);
+    mm_free(rs->filters);
+    mm_free(rs->filt);
+    mm_free(rs->filt_off);
     if (rs->db)
         hs_free_database(rs->db);
     mm_free(rs);
@@ -144,6 +234,7 @@ struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
     s->touched = mm_calloc(rs->n ? rs->n : 1, sizeof *s->touched);
     buf_init(&s->text, BUF_NO_MAX);
     buf_init(&s->why, BUF_NO_MAX);
+    sigma_evctx_init(&s->evx);
     if (rs->db && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS)
         s->hs = NULL;
     return s;
@@ -159,6 +250,7 @@ void sigma_scratch_free(struct sigma_scratch *s)
     mm_free(s->touched);
     buf_release(&s->text);
     buf_release(&s->why);
+    sigma_evctx_release(&s->evx);
     mm_free(s);
 }
 
@@ -170,27 +262,50 @@ static int on_literal(unsigned int id, unsigned long long from, unsigned long lo
     (void)flags;
     struct sigma_scratch *s = ctx;
     uint32_t r = s->rs->lit_rule[id];
-    if (!s->cand[r]) {
-        s->cand[r] = 1;
+    if (!s->cand[r])
         s->touched[s->ntouched++] = r;
-    }
+    s->cand[r] |= s->rs->lit_bit[id];
     return 0;
+}
+
+/* The first of rule i's filters whose condition does not hold, or NULL: the match stands. */
+static const struct sigma_filter *suppressed_by(const struct sigma_ruleset *rs, size_t i, const struct event *ev)
+{
+    if (!rs->filt_off)
+        return NULL;
+    for (uint32_t k = rs->filt_off[i]; k < rs->filt_off[i + 1]; k++)
+        if (!sigma_filter_keeps(rs->filt[k], ev))
+            return rs->filt[k];
+    return NULL;
 }
 
 size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
                            sigma_hit_fn fn, void *ctx)
 {
+    return sigma_ruleset_match_report(rs, s, ev, fn, NULL, ctx);
+}
+
+size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
+                                  sigma_hit_fn fn, sigma_suppressed_fn suppressed, void *ctx)
+{
     rs->st.events++;
     size_t fired = 0;
     s->ntouched = 0;
+    sigma_evctx_reset(&s->evx, ev);
     if (rs->prefilter && rs->db && s->hs) {
-        /* the text a literal can be in: the raw message and every field value */
+        /* the text a literal can be in: the raw message and every field value that is not a
+         * slice of it (what occurs in a slice occurs in the raw message: decoded and copied
+         * values, JSON strings with escapes, are the ones to add) */
         struct buf *t = &s->text;
         buf_reset(t);
         buf_append(t, ev->raw, ev->raw_len);
+        const char *raw_end = ev->raw + ev->raw_len;
         for (unsigned i = 0; i < ev->nfields; i++) {
+            const struct event_field *f = &ev->fields[i];
+            if (f->value >= ev->raw && f->value + f->len <= raw_end)
+                continue;
             buf_append_char(t, '\n');
-            buf_append(t, ev->fields[i].value, ev->fields[i].len);
+            buf_append(t, f->value, f->len);
         }
         hs_scan(rs->db, t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
         rs->st.candidates += s->ntouched;
@@ -200,11 +315,20 @@ size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, co
         size_t n = pass ? s->ntouched : rs->nalways;
         for (size_t k = 0; k < n; k++) {
             size_t i = pass ? s->touched[k] : rs->always_idx[k];
+            if (pass && s->cand[i] != rs->need[i])
+                continue; /* some literal set had no member in the text */
             const struct sigma_rule *r = rs->rules[i];
             if (!sigma_logsource_matches(r, ev))
                 continue;
             rs->st.evaluated++;
-            if (sigma_match(rs->comp[i], ev, fn ? &s->why : NULL)) {
+            if (sigma_match_ctx(rs->comp[i], &s->evx, fn ? &s->why : NULL)) {
+                const struct sigma_filter *f = suppressed_by(rs, i, ev);
+                if (f) {
+                    rs->st.suppressed++;
+                    if (suppressed)
+                        suppressed(ctx, r, f);
+                    continue;
+                }
                 fired++;
                 rs->st.matches++;
                 if (fn)

@@ -10,7 +10,9 @@ static const struct command {
 } commands[] = {
     { "sensor", cmd_sensor, "receive, parse and normalise logs (syslog UDP/TCP/TLS, JSON lines, files)" },
     { "log", cmd_log, "work with logs: parse, and the sealed store (verify, search, export, ...)" },
-    { "rules", cmd_rules, "Sigma rules: check that they load" },
+    { "rules", cmd_rules, "Sigma rules: check them, and test them on logs" },
+    { "ioc", cmd_ioc, "indicators of compromise: check feeds, match them against logs" },
+    { "alerts", cmd_alerts, "list and show the alerts in a sensor's spool" },
 };
 
 void die_msg(const char *fmt, ...)
