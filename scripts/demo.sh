@@ -18,6 +18,14 @@ if [ ! -f "$DEMO_DIR/server.crt" ]; then
         -keyout "$DEMO_DIR/server.key" -out "$DEMO_DIR/server.crt" 2>/dev/null
 fi
 : > "$DEMO_DIR/logs/app.log"
+# a demo IOC list: addresses and domains that appear in the sample logs, as a feed would list them
+cat > "$DEMO_DIR/ioc.txt" <<IOC
+# demo feed (plain list; docs/IOC.md)
+203.0.113.9
+198.51.100.0/24
+evil.example
+IOC
+rm -rf "$DEMO_DIR/alerts"
 cat > "$DEMO_DIR/sensor.conf" <<CFG
 # mamori sensor: demo configuration (see docs/CONFIG.md)
 workers = 2
@@ -27,6 +35,11 @@ clock_skew_threshold = 5s
 # every received message, sealed (docs/STORE.md); the demo signs every 10 s
 store = $DEMO_DIR/store
 store_checkpoint_interval = 10s
+# detection (docs/DETECTION.md): the mamori rule pack, a demo IOC list, the stateful detectors
+rules = $PWD/rules
+ioc = $DEMO_DIR/ioc.txt
+detectors = yes
+alert_spool = $DEMO_DIR/alerts
 
 [listener syslog-udp]
 type = udp
@@ -87,11 +100,17 @@ mamori sensor demo is running (pid $pid)
     verify     $MAMORI log verify --store $DEMO_DIR/store
     search     $MAMORI log search --store $DEMO_DIR/store --format table user=admin
                $MAMORI log search --store $DEMO_DIR/store --format table src_ip=10.0.0.0/8
+  alerts       $MAMORI alerts --spool $DEMO_DIR/alerts        (--json for the records)
+  rules        $PWD/rules (the mamori pack), IOC list $DEMO_DIR/ioc.txt
   log          $DEMO_DIR/sensor.log
 (The web UI and the server come with a later issue; this demo is the sensor.)
 
 MSG
 "$MAMORI" sensor status --socket "$DEMO_DIR/state/sensor.sock" |
-    jq -c '{received, parsed, unparsed, parsers, skewed_sources: .clock.skewed_sources}' 2>/dev/null || true
+    jq -c '{received, parsed, unparsed, parsers, skewed_sources: .clock.skewed_sources,
+            detection: (.detection | {rules, correlations, indicators, sigma_matches, ioc_matches, alerts: .alerts.alerts})}' \
+    2>/dev/null || true
+echo
+"$MAMORI" alerts --spool "$DEMO_DIR/alerts" 2>&1 | head -n 25 || true
 echo "press Ctrl-C to stop"
 wait $pid

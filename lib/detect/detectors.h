@@ -5,10 +5,11 @@
  * outbound connections from the same host.
  *
  * Work is split for the sensor's threads. detect_extract() is cheap and stateless: worker threads
- * call it on each normalised event and get a small fixed-size fact (plain old data: it can be
- * copied byte for byte into a batch). One detection thread owns a struct detectors and feeds it
- * the facts; it alerts through a callback. Nothing here is thread-safe beyond that split: the
- * configuration is read-only once the detectors run. */
+ * call it on each normalised event and get a small fixed-size fact (plain old data: its first
+ * detect_fact_size() bytes can be copied byte for byte into a batch). One detection thread owns
+ * a struct detectors and feeds it the facts; it alerts through a callback. Nothing here is
+ * thread-safe beyond that split: the configuration is read-only once the detectors run.
+ * (detectors_extract.c holds the configuration and the extractor, detectors.c the state.) */
 #ifndef MM_DETECT_DETECTORS_H
 #define MM_DETECT_DETECTORS_H
 
@@ -25,7 +26,7 @@
 #define DETECT_MAX_ADMINS        32
 #define DETECT_MAX_HOSTMAP       256
 #define DETECT_BEACON_MAX_WINDOW 128
-#define DETECT_NAME_MAX          128 /* host names, destinations, signatures, user names */
+#define DETECT_NAME_MAX          128 /* host names, signatures, user names */
 #define DETECT_TARGET_MAX        256 /* DNs and file paths */
 #define DETECT_OP_MAX            32
 
@@ -146,27 +147,55 @@ enum detect_fact_kind {
     DETECT_FACT_AV,         /* an antivirus detection on a host */
 };
 
-/* What one event says to the detectors. Plain data of fixed size; text members are
+/* Flags of a fact (struct detect_fact.flags). */
+enum detect_fact_flag {
+    DETECT_FACT_SRC_INTERNAL = 1 << 0, /* src is in internal_networks */
+    DETECT_FACT_DST_INTERNAL = 1 << 1, /* dst (address, or a destination name that is one) is */
+    DETECT_FACT_HAS_BYTES = 1 << 2,    /* bytes_out was logged */
+    DETECT_FACT_BYTES_ONLY = 1 << 3,   /* a connection's end (Cisco teardown): bytes, no contact */
+};
+
+/* A destination host name in a connection fact (bytes, NUL included). 128 like every other name:
+ * the connection fact then stays under 200 bytes; longer names are cut (and so compared, and
+ * reported, by their first 127 bytes). */
+#define DETECT_DST_NAME_MAX 128
+
+/* What one event says to the detectors. Plain data: a common header, then the part of its kind.
+ * Only the first detect_fact_size() bytes are meaningful, so a fact may travel as just those
+ * (the engine copies no more into its batches); the reader zeroes the rest. Text members are
  * NUL-terminated and cut to their size. */
 struct detect_fact {
-    uint8_t kind;         /* enum detect_fact_kind */
-    bool src_internal;    /* src is in internal_networks */
-    bool dst_internal;    /* dst (address, or a destination name that is an address) is */
-    bool has_bytes;       /* bytes_out was logged */
-    bool bytes_only;      /* a connection's end (Cisco teardown): counts bytes, not a contact */
-    uint16_t dst_port;    /* 0 when unknown */
+    /* every kind */
     int64_t time_ns;      /* event time, or receive time when the event has none */
-    uint64_t bytes_out;   /* bytes sent by the internal host (see docs for each source) */
-    struct detect_ip src; /* connection: the client; AV: the host's address when known */
-    struct detect_ip dst;
-    char source[16];                 /* parser that produced the event */
-    char dst_name[DETECT_NAME_MAX];  /* destination host name, lower case; else empty */
-    char host[DETECT_NAME_MAX];      /* AV, directory: the reporting host (syslog host, Computer) */
-    char user[DETECT_NAME_MAX];      /* directory: the actor; AV: the user named, if any */
-    char operation[DETECT_OP_MAX];   /* directory: ADD, MOD, group_member_added, ...; AV: action */
-    char target[DETECT_TARGET_MAX];  /* directory: the entry changed; AV: the file */
-    char signature[DETECT_NAME_MAX]; /* AV: the detection name */
+    uint64_t bytes_out;   /* connection: bytes sent by the internal host (docs per source) */
+    uint8_t kind;         /* enum detect_fact_kind */
+    uint8_t flags;        /* enum detect_fact_flag */
+    uint16_t dst_port;    /* connection: 0 when unknown */
+    struct detect_ip src; /* connection: the client; directory: the client's address if logged;
+                           * AV: the host's address when known */
+    struct detect_ip dst; /* connection */
+    char source[16];      /* parser that produced the event */
+    union {
+        /* DETECT_FACT_CONNECTION */
+        struct detect_fact_connection {
+            char dst_name[DETECT_DST_NAME_MAX]; /* destination host name, lower case; else empty */
+        } conn;
+        /* DETECT_FACT_DIRECTORY and DETECT_FACT_AV */
+        struct detect_fact_action {
+            char host[DETECT_NAME_MAX];      /* the reporting host (syslog host, Computer) */
+            char user[DETECT_NAME_MAX];      /* directory: the actor; AV: the user named, if any */
+            char operation[DETECT_OP_MAX];   /* directory: ADD, MOD, group_member_added, ...;
+                                              * AV: the action */
+            char target[DETECT_TARGET_MAX];  /* directory: the entry changed; AV: the file */
+            char signature[DETECT_NAME_MAX]; /* AV only (last: a directory fact ends before it):
+                                              * the detection name */
+        } act;
+    };
 };
+
+/* How many leading bytes of f are meaningful for its kind: the header and its kind's part
+ * (header only for an unknown kind). At most sizeof *f. */
+size_t detect_fact_size(const struct detect_fact *f);
 
 /* Fill f from ev when the event matters to an enabled detector; false otherwise (f is then
  * unspecified). Stateless and thread-safe; cfg is only read. */

@@ -694,7 +694,7 @@ void detect_worker_event(struct detect_worker *w, const struct event *ev, struct
         w->facts++;
         need_rules(w);
         size_t at = rec_begin(batch, REC_FACT);
-        put(batch, &f, sizeof f);
+        put(batch, &f, detect_fact_size(&f));
         rec_end(batch, at);
     }
     if (++w->events >= 1024)
@@ -987,7 +987,8 @@ static void consume_records(struct detect *d, const char *data, size_t len, bool
             break;
         case REC_FACT: {
             struct detect_fact f;
-            get(&r, &f, sizeof f);
+            memset(&f, 0, sizeof f);
+            get(&r, &f, MM_MIN((size_t)(r.end - r.p), sizeof f));
             if (r.bad || !d->det)
                 break;
             note_time(d, f.time_ns);

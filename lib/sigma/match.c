@@ -8,6 +8,8 @@
  * ignoring ASCII case unless |cased. An item holds when any of its values does (|all: every
  * value), for any occurrence of the field; |neq inverts. */
 #include "base/prelude.h"
+#include "base/str.h"
+#include "base/mtime.h"
 #include "base/alloc.h"
 #include "net/addr.h"
 #include "match.h"
@@ -20,7 +22,7 @@
 
 enum vkind { VK_GLOB, VK_RE, VK_CIDR, VK_NUM, VK_EXISTS, VK_NULL, VK_FIELDREF };
 enum gshape { G_EXACT, G_PREFIX, G_SUFFIX, G_CONTAINS, G_GLOB };
-enum numop { N_LT, N_LTE, N_GT, N_GTE };
+enum numop { N_LT, N_LTE, N_GT, N_GTE, N_EQ };
 
 struct vmatch {
     enum vkind kind;
@@ -35,6 +37,7 @@ struct vmatch {
     struct net_cidr cidr;
     enum numop op;
     double num;
+    int tpart; /* a time modifier (SM_MINUTE .. SM_YEAR): the number is that part of a date */
     bool exists;
     char *ref; /* fieldref */
     const char *shown; /* the value as written, for explanations */
@@ -87,6 +90,7 @@ static void bl_add(struct blist *l, const char *p, size_t n)
     memcpy(l->v[l->n].s, p, n);
     l->v[l->n].s[n] = '\0';
     l->v[l->n].n = n;
+    l->v[l->n].raw = false;
     l->n++;
 }
 
@@ -425,10 +429,10 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
                                   struct mm_error *err)
 {
     bool cased = item_has(it, SM_CASED);
+    int tpart = 0;
     for (size_t i = 0; i < it->nmods; i++)
         if (it->mods[i] >= SM_MINUTE && it->mods[i] <= SM_YEAR)
-            return mm_error_set(err, MM_ERR_INVALID, "line %d: time modifier '%s' is not supported yet",
-                                it->line, sigma_mod_name(it->mods[i]));
+            tpart = it->mods[i];
     if (item_has(it, SM_EXISTS)) {
         g->alts = mm_calloc(1, sizeof *g->alts);
         g->n = 1;
@@ -448,12 +452,13 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
         return MM_OK;
     }
     static const int numeric[] = { SM_LT, SM_LTE, SM_GT, SM_GTE };
-    for (size_t k = 0; k < 4; k++) {
-        if (item_has(it, numeric[k])) {
+    for (size_t k = 0; k < 5; k++) { /* the fifth: a time modifier alone compares for equality */
+        if (k < 4 ? item_has(it, numeric[k]) : tpart != 0) {
             g->alts = mm_calloc(1, sizeof *g->alts);
             g->n = 1;
             double num = v->type == SV_NUM ? v->num : strtod(v->s, NULL);
-            g->alts[0] = (struct vmatch){ .kind = VK_NUM, .op = (enum numop)k, .num = num, .shown = v->s };
+            g->alts[0] = (struct vmatch){ .kind = VK_NUM, .op = (enum numop)k, .num = num, .tpart = tpart,
+                                          .shown = v->s };
             return MM_OK;
         }
     }
@@ -738,6 +743,65 @@ static const struct event_field *field_named(const struct event *ev, const char 
     return NULL;
 }
 
+static bool num_compare(const struct vmatch *m, double d)
+{
+    switch (m->op) {
+    case N_LT: return d < m->num;
+    case N_LTE: return d <= m->num;
+    case N_GT: return d > m->num;
+    case N_GTE: return d >= m->num;
+    case N_EQ: return d == m->num;
+    }
+    return false;
+}
+
+static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
+{
+    if (at + count > n)
+        return false;
+    int v = 0;
+    for (size_t i = at; i < at + count; i++) {
+        if (!mm_is_digit(s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* A part of a date written "YYYY-MM-DD[T| ]hh:mm..." (ISO 8601, Windows UtcTime), taken as written:
+ * the time modifiers do not convert zones (specification appendix). week: the ISO 8601 week. */
+static bool date_part(const char *s, size_t n, int part, double *out)
+{
+    int y, mo, d, h = 0, mi = 0;
+    while (n && mm_is_space(*s))
+        s++, n--;
+    if (!digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' || !digits(s, n, 5, 2, &mo) || s[7] != '-' ||
+        !digits(s, n, 8, 2, &d) || !mm_date_valid(y, mo, d))
+        return false;
+    bool has_time = n >= 16 && (s[10] == 'T' || s[10] == ' ') && digits(s, n, 11, 2, &h) && s[13] == ':' &&
+                    digits(s, n, 14, 2, &mi) && h < 24 && mi < 60;
+    switch (part) {
+    case SM_YEAR: *out = y; return true;
+    case SM_MONTH: *out = mo; return true;
+    case SM_DAY: *out = d; return true;
+    case SM_HOUR: *out = h; return has_time;
+    case SM_MINUTE: *out = mi; return has_time;
+    case SM_WEEK: {
+        /* ISO week: the week (Monday first) with the year's first Thursday is week 1 */
+        int64_t days = mm_days_from_civil(y, (unsigned)mo, (unsigned)d);
+        int wday = (int)(((days % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday: Monday = 0 */
+        int64_t thursday = days - wday + 3;
+        int ty, tm, td, th, tmi, ts;
+        mm_civil_from_seconds(thursday * 86400, &ty, &tm, &td, &th, &tmi, &ts);
+        int64_t jan1 = mm_days_from_civil(ty, 1, 1);
+        *out = (double)((thursday - jan1) / 7 + 1);
+        return true;
+    }
+    }
+    return false;
+}
+
 static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m, const struct event *ev,
                           const char *s, const char *ls, size_t n)
 {
@@ -747,6 +811,12 @@ static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m
     case VK_CIDR: return net_cidr_contains(&m->cidr, s, n);
     case VK_NUM: {
         char tmp[64], *end;
+        if (m->tpart) {
+            double part;
+            if (!date_part(s, n, m->tpart, &part))
+                return false;
+            return num_compare(m, part);
+        }
         if (n == 0 || n >= sizeof tmp)
             return false;
         memcpy(tmp, s, n);
@@ -754,7 +824,7 @@ static bool value_matches(const struct sigma_compiled *c, const struct vmatch *m
         double d = strtod(tmp, &end);
         if (*end)
             return false;
-        return m->op == N_LT ? d < m->num : m->op == N_LTE ? d <= m->num : m->op == N_GT ? d > m->num : d >= m->num;
+        return num_compare(m, d);
     }
     case VK_NULL: return n == 0;
     case VK_FIELDREF: {
@@ -1079,8 +1149,10 @@ static void cnf_and(struct cnf *a, struct cnf *b)
 
 static void bl_copy_append(struct blist *dst, const struct blist *src)
 {
-    for (size_t i = 0; i < src->n; i++)
+    for (size_t i = 0; i < src->n; i++) {
         bl_add(dst, src->v[i].s, src->v[i].n);
+        dst->v[dst->n - 1].raw = src->v[i].raw;
+    }
 }
 
 /* a or b, into a (b is emptied). (A1 and A2) or (B1 and B2) = and of every (Ai or Bj) when there
@@ -1114,6 +1186,13 @@ static void cnf_or(struct cnf *a, struct cnf *b)
     *a = r;
 }
 
+/* keywords are looked for in the raw message, field values in the fields */
+static void mark_source(const struct imatch *im, struct blist *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        s->v[i].raw = im->item->field == NULL;
+}
+
 static void item_cnf(const struct imatch *im, struct cnf *out)
 {
     out->n = 0;
@@ -1122,8 +1201,10 @@ static void item_cnf(const struct imatch *im, struct cnf *out)
     if (im->all) { /* every group must match: each group with literals is a set */
         for (size_t g = 0; g < im->ngroups; g++) {
             struct blist s = { 0 };
-            if (group_lits(&im->groups[g], &s))
+            if (group_lits(&im->groups[g], &s)) {
+                mark_source(im, &s);
                 cnf_add(out, &s);
+            }
         }
         return;
     }
@@ -1131,6 +1212,7 @@ static void item_cnf(const struct imatch *im, struct cnf *out)
     for (size_t g = 0; g < im->ngroups; g++)
         if (!group_lits(&im->groups[g], &s))
             return;
+    mark_source(im, &s);
     cnf_add(out, &s);
 }
 

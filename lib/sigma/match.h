@@ -59,12 +59,13 @@ bool sigma_match_ctx(const struct sigma_compiled *c, struct sigma_evctx *x, stru
 bool sigma_match(const struct sigma_compiled *c, const struct event *ev, struct buf *why);
 
 /* A set of literals at least one of which occurs, ignoring ASCII case, in the text of any event
- * the rule matches (a field value or the raw message): what a multi-pattern prefilter looks for.
+ * the rule matches (a field value, or the raw message for literals marked raw): what a multi-pattern prefilter looks for.
  * false when the rule has no such set (a negation, a regular expression, a number ... decides):
  * then it must be evaluated on every event of its log source. */
 struct sigma_literal {
     char *s; /* lowercase unless the value was |cased; may hold NUL bytes (utf16) */
     size_t n;
+    bool raw; /* from a keyword (no field): to be found in the raw message, else in a field value */
 };
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n);
 void sigma_literals_free(struct sigma_literal *lits, size_t n);

@@ -20,7 +20,8 @@ struct sigma_ruleset {
     uint8_t *lit_bit;
     uint8_t *need;
     size_t nlits;
-    hs_database_t *db;
+    hs_database_t *db;     /* literals of field values: scanned over the event's field values */
+    hs_database_t *db_raw; /* literals of keywords: scanned over the raw message */
     bool prefilter;
     /* filters; rule i's are filt[filt_off[i] .. filt_off[i + 1]) */
     struct sigma_filter **filters;
@@ -131,6 +132,7 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     size_t *lens = NULL, cap = 0;
+    bool *raw = NULL;
     rs->need = mm_calloc(rs->n ? rs->n : 1, 1);
     for (size_t i = 0; i < rs->n; i++) {
         struct sigma_literal_set *sets;
@@ -159,10 +161,12 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
                     lens = mm_reallocarray(lens, cap, sizeof *lens);
                     rs->lit_rule = mm_reallocarray(rs->lit_rule, cap, sizeof *rs->lit_rule);
                     rs->lit_bit = mm_reallocarray(rs->lit_bit, cap, sizeof *rs->lit_bit);
+                    raw = mm_reallocarray(raw, cap, sizeof *raw);
                 }
                 exprs[rs->nlits] = lits[k].s;
                 lits[k].s = NULL; /* kept until compiled */
                 lens[rs->nlits] = lits[k].n;
+                raw[rs->nlits] = lits[k].raw;
                 flags[rs->nlits] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
                 ids[rs->nlits] = (unsigned)rs->nlits;
                 rs->lit_rule[rs->nlits] = (uint32_t)i;
@@ -178,15 +182,34 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     for (size_t i = 0; i < rs->n; i++)
         if (rs->always[i])
             rs->always_idx[rs->nalways++] = (uint32_t)i;
+    /* two databases: field literals (every id whose raw is false), keyword literals; the order
+     * of the arrays is rearranged, each literal keeps its id */
+    size_t nfield = 0;
+    for (size_t i = 0; i < rs->nlits; i++) {
+        if (raw[i])
+            continue;
+        const char *e = exprs[i];
+        unsigned f = flags[i], id = ids[i];
+        size_t l = lens[i];
+        exprs[i] = exprs[nfield], flags[i] = flags[nfield], ids[i] = ids[nfield], lens[i] = lens[nfield];
+        raw[i] = raw[nfield];
+        exprs[nfield] = e, flags[nfield] = f, ids[nfield] = id, lens[nfield] = l;
+        raw[nfield++] = false;
+    }
     enum mm_status st = MM_OK;
-    if (rs->nlits) {
+    hs_database_t **dbs[2] = { &rs->db, &rs->db_raw };
+    size_t from[2] = { 0, nfield }, count[2] = { nfield, rs->nlits - nfield };
+    for (size_t d = 0; d < 2 && st == MM_OK; d++) {
+        if (!count[d])
+            continue;
         hs_compile_error_t *ce = NULL;
-        if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)rs->nlits, HS_MODE_BLOCK, NULL, &rs->db, &ce) !=
-            HS_SUCCESS) {
+        if (hs_compile_lit_multi(exprs + from[d], flags + from[d], ids + from[d], lens + from[d], (unsigned)count[d],
+                                 HS_MODE_BLOCK, NULL, dbs[d], &ce) != HS_SUCCESS) {
             st = mm_error_set(err, MM_ERR_INVALID, "vectorscan: %s", ce ? ce->message : "cannot compile");
             hs_free_compile_error(ce);
         }
     }
+    mm_free(raw);
     for (size_t i = 0; i < rs->nlits; i++)
         mm_free((void *)(uintptr_t)exprs[i]);
     mm_free(exprs);
@@ -218,6 +241,8 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
     mm_free(rs->filt_off);
     if (rs->db)
         hs_free_database(rs->db);
+    if (rs->db_raw)
+        hs_free_database(rs->db_raw);
     mm_free(rs);
 }
 
@@ -235,8 +260,13 @@ struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
     buf_init(&s->text, BUF_NO_MAX);
     buf_init(&s->why, BUF_NO_MAX);
     sigma_evctx_init(&s->evx);
-    if (rs->db && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS)
+    /* one scratch serves both databases */
+    if ((rs->db && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS) ||
+        (rs->db_raw && hs_alloc_scratch(rs->db_raw, &s->hs) != HS_SUCCESS)) {
+        if (s->hs)
+            hs_free_scratch(s->hs);
         s->hs = NULL;
+    }
     return s;
 }
 
@@ -292,22 +322,20 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
     size_t fired = 0;
     s->ntouched = 0;
     sigma_evctx_reset(&s->evx, ev);
-    if (rs->prefilter && rs->db && s->hs) {
-        /* the text a literal can be in: the raw message and every field value that is not a
-         * slice of it (what occurs in a slice occurs in the raw message: decoded and copied
-         * values, JSON strings with escapes, are the ones to add) */
-        struct buf *t = &s->text;
-        buf_reset(t);
-        buf_append(t, ev->raw, ev->raw_len);
-        const char *raw_end = ev->raw + ev->raw_len;
-        for (unsigned i = 0; i < ev->nfields; i++) {
-            const struct event_field *f = &ev->fields[i];
-            if (f->value >= ev->raw && f->value + f->len <= raw_end)
-                continue;
-            buf_append_char(t, '\n');
-            buf_append(t, f->value, f->len);
+    if (rs->prefilter && (rs->db || rs->db_raw) && s->hs) {
+        /* field literals in the field values (one text, NL between), keyword literals in the raw
+         * message: a Windows event's JSON is twice its values, and its values are escaped in it */
+        if (rs->db && ev->nfields) {
+            struct buf *t = &s->text;
+            buf_reset(t);
+            for (unsigned i = 0; i < ev->nfields; i++) {
+                buf_append(t, ev->fields[i].value, ev->fields[i].len);
+                buf_append_char(t, '\n');
+            }
+            hs_scan(rs->db, t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
         }
-        hs_scan(rs->db, t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+        if (rs->db_raw && ev->raw_len)
+            hs_scan(rs->db_raw, ev->raw, (unsigned)MM_MIN(ev->raw_len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
         rs->st.candidates += s->ntouched;
     }
     /* the rules that need no literal, then the candidates the scan found */

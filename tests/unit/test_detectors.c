@@ -3,6 +3,7 @@
  * raw log lines (Squid, FortiGate, Cisco ASA, Suricata, slapd, Windows, ClamAV) through the real
  * parsers, so the extractor sees the field names production sees. */
 #include "base/prelude.h"
+#include "base/alloc.h"
 #include "base/mtime.h"
 #include "detect/detectors.h"
 #include "event/event.h"
@@ -247,24 +248,25 @@ static void test_extract(void)
 
     squid_line(line, sizeof line, t0(), "10.1.2.3", "C2.Example");
     CHECK(line_fact(&c, line, &f));
-    CHECK(f.kind == DETECT_FACT_CONNECTION && f.src_internal && !f.dst_internal);
-    CHECK_STR(f.dst_name, strlen(f.dst_name), "c2.example");
-    CHECK(f.time_ns == t0() && !f.has_bytes);
+    CHECK(f.kind == DETECT_FACT_CONNECTION && f.flags == DETECT_FACT_SRC_INTERNAL);
+    CHECK_STR(f.conn.dst_name, strlen(f.conn.dst_name), "c2.example");
+    CHECK(f.time_ns == t0() && !(f.flags & DETECT_FACT_HAS_BYTES));
     CHECK_STR(f.source, strlen(f.source), "squid");
 
     squid_line(line, sizeof line, t0(), "10.1.2.3", "10.9.9.9");
     CHECK(!line_fact(&c, line, &f)); /* internal to internal */
 
     fortigate_line(line, sizeof line, t0(), "10.0.0.5", "93.184.216.34", 4321);
-    CHECK(line_fact(&c, line, &f) && f.has_bytes && f.bytes_out == 4321 && f.dst_port == 443);
+    CHECK(line_fact(&c, line, &f) && (f.flags & DETECT_FACT_HAS_BYTES) && f.bytes_out == 4321 &&
+          f.dst_port == 443);
 
     CHECK(line_fact(&c,
                     "<166>Nov 23 2026 15:31:02: %ASA-6-302014: Teardown TCP connection 11757 "
                     "for outside:93.184.216.34/443 to inside:10.0.0.5/51234 duration 0:01:02 "
                     "bytes 6150 TCP FINs",
                     &f));
-    CHECK(f.bytes_only && f.bytes_out == 6150 && f.src.family == 4 && f.src.addr[3] == 5 &&
-          f.dst_port == 443);
+    CHECK((f.flags & DETECT_FACT_BYTES_ONLY) && f.bytes_out == 6150 && f.src.family == 4 &&
+          f.src.addr[3] == 5 && f.dst_port == 443);
 
     CHECK(line_fact(&c,
                     "{\"timestamp\":\"2026-11-23T15:30:00.123456+0900\",\"flow_id\":1,"
@@ -273,7 +275,7 @@ static void test_extract(void)
                     "\"flow\":{\"pkts_toserver\":10,\"pkts_toclient\":12,\"bytes_toserver\":1820,"
                     "\"bytes_toclient\":9000,\"state\":\"closed\"}}",
                     &f));
-    CHECK(f.has_bytes && f.bytes_out == 1820);
+    CHECK((f.flags & DETECT_FACT_HAS_BYTES) && f.bytes_out == 1820);
 
     CHECK(detectors_config_set(&c, "detect_exclude_sources", "10.0.0.5", NULL) == MM_OK);
     CHECK(!line_fact(&c, line, &f)); /* the fortigate line again, from an excluded source */
@@ -283,8 +285,8 @@ static void test_extract(void)
                  "\"Threat Name\":\"Trojan:Win32/Emotet\",\"Path\":\"C:\\\\Users\\\\bob\\\\x.exe\","
                  "\"Detection User\":\"CORP\\\\bob\"");
     CHECK(line_fact(&c, line, &f) && f.kind == DETECT_FACT_AV);
-    CHECK_STR(f.signature, strlen(f.signature), "Trojan:Win32/Emotet");
-    CHECK_STR(f.host, strlen(f.host), "pc42.corp.example");
+    CHECK_STR(f.act.signature, strlen(f.act.signature), "Trojan:Win32/Emotet");
+    CHECK_STR(f.act.host, strlen(f.act.host), "pc42.corp.example");
     CHECK(f.src.family == 0); /* no address known for the name */
     CHECK(detectors_config_set(&c, "av_hosts", "pc42=10.3.0.8", NULL) == MM_OK);
     CHECK(line_fact(&c, line, &f) && f.src.family == 4 && f.src.addr[3] == 8);
@@ -756,6 +758,177 @@ static void test_av(void)
     detectors_free(d);
 }
 
+/* ---- the fact's meaningful bytes ---- */
+
+#define MAX_FACTS 512
+static struct detect_fact facts[MAX_FACTS];
+static size_t nfacts;
+static struct seen seen_whole, seen_garbage, seen_exact;
+
+static void collect(const struct detectors_config *c, const char *line)
+{
+    if (nfacts < MAX_FACTS && line_fact(c, line, &facts[nfacts]))
+        nfacts++;
+}
+
+enum feed_how {
+    FEED_WHOLE,   /* the fact as extracted */
+    FEED_GARBAGE, /* its meaningful bytes, then garbage: the rest must not matter */
+    FEED_EXACT,   /* its meaningful bytes in a heap block of that size (ASan sees a read past) */
+};
+
+static void run_facts(const struct detectors_config *c, enum feed_how how, struct seen *s,
+                      struct detectors_stats *st)
+{
+    struct detectors *d = detectors_new(c);
+    int64_t last = 0;
+    for (size_t i = 0; i < nfacts; i++) {
+        size_t n = detect_fact_size(&facts[i]);
+        last = MM_MAX(last, facts[i].time_ns);
+        if (how == FEED_WHOLE) {
+            detectors_feed(d, &facts[i], on_alert, s);
+        } else if (how == FEED_GARBAGE) {
+            struct detect_fact g;
+            memset(&g, 0xa5, sizeof g);
+            memcpy(&g, &facts[i], n);
+            detectors_feed(d, &g, on_alert, s);
+        } else {
+            void *block = mm_malloc(n);
+            memcpy(block, &facts[i], n);
+            detectors_feed(d, block, on_alert, s);
+            mm_free(block);
+        }
+    }
+    detectors_advance(d, last + 86400 * MM_NS_PER_SEC, on_alert, s);
+    detectors_stats(d, st);
+    detectors_free(d);
+}
+
+static bool same_alerts(const struct seen *a, const struct seen *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->a[i].detector, b->a[i].detector) || strcmp(a->a[i].key, b->a[i].key) ||
+            strcmp(a->a[i].level, b->a[i].level) || strcmp(a->a[i].details, b->a[i].details) ||
+            a->a[i].count != b->a[i].count || a->a[i].first_ns != b->a[i].first_ns ||
+            a->a[i].last_ns != b->a[i].last_ns || a->a[i].ntags != b->a[i].ntags)
+            return false;
+    return true;
+}
+
+static bool same_stats(const struct detectors_stats *a, const struct detectors_stats *b)
+{
+    return a->facts == b->facts && !memcmp(a->alerts, b->alerts, sizeof a->alerts) &&
+           a->suppressed == b->suppressed && a->pairs == b->pairs &&
+           a->destinations == b->destinations && a->volume_hosts == b->volume_hosts &&
+           a->av_hosts == b->av_hosts && a->keys == b->keys && a->late_facts == b->late_facts &&
+           a->av_unresolved == b->av_unresolved;
+}
+
+static void test_fact_size(void)
+{
+    struct detectors_config c;
+    detectors_config_defaults(&c);
+    CHECK(detectors_config_set(&c, "av_hosts", "pc42=10.3.0.8", NULL) == MM_OK);
+    CHECK(detectors_config_set(&c, "volume_warmup", "3", NULL) == MM_OK);
+    CHECK(detectors_config_set(&c, "volume_floor", "1m", NULL) == MM_OK);
+    /* the volume traffic below is evenly spaced */
+    CHECK(detectors_config_set(&c, "beacon_allow", "93.184.216.0/24", NULL) == MM_OK);
+    const size_t header = offsetof(struct detect_fact, conn);
+    const int64_t min = 60 * MM_NS_PER_SEC, hour = 60 * min;
+    struct detect_fact f;
+    char line[2048], t[40], host[200];
+
+    memset(&f, 0, sizeof f);
+    CHECK(detect_fact_size(&f) == header); /* DETECT_FACT_NONE: the header only */
+    f.kind = 77;
+    CHECK(detect_fact_size(&f) == header);
+
+    /* a connection: the header and the destination name, within 200 bytes; a long name is cut
+     * inside them */
+    memset(host, 'a', sizeof host);
+    memcpy(host + sizeof host - 12, ".example.jp", 12);
+    squid_line(line, sizeof line, t0(), "10.1.2.3", host);
+    CHECK(line_fact(&c, line, &f) && f.kind == DETECT_FACT_CONNECTION);
+    CHECK(detect_fact_size(&f) == header + sizeof f.conn && detect_fact_size(&f) <= 200);
+    CHECK(strlen(f.conn.dst_name) == DETECT_DST_NAME_MAX - 1 &&
+          offsetof(struct detect_fact, conn.dst_name) + DETECT_DST_NAME_MAX ==
+              detect_fact_size(&f));
+
+    /* a directory change ends before the antivirus signature; an antivirus detection is the
+     * largest kind, and still within the struct */
+    jst(t, sizeof t, t0() + 26 * hour);
+    snprintf(line, sizeof line,
+             "<134>1 %s ldap1 slapd 123 - - conn=7 op=0 BIND dn=\"cn=admin,dc=example,dc=com\" "
+             "mech=SIMPLE bind_ssf=0 ssf=0",
+             t);
+    CHECK(!line_fact(&c, line, &f));
+    snprintf(line, sizeof line,
+             "<134>1 %s ldap1 slapd 123 - - conn=7 op=1 MOD dn=\"uid=bob,ou=people,dc=example,"
+             "dc=com\"",
+             t);
+    CHECK(line_fact(&c, line, &f) && f.kind == DETECT_FACT_DIRECTORY);
+    size_t dir_size = detect_fact_size(&f);
+    CHECK(dir_size == offsetof(struct detect_fact, act.signature));
+    CHECK(!strcmp(f.act.operation, "MOD") && !strcmp(f.act.host, "ldap1"));
+    windows_line(line, sizeof line, t0(), "Microsoft-Windows-Windows Defender/Operational", 1116,
+                 "pc42", "\"Threat Name\":\"Trojan:Win32/Emotet\"");
+    CHECK(line_fact(&c, line, &f) && f.kind == DETECT_FACT_AV);
+    CHECK(detect_fact_size(&f) == header + sizeof f.act && detect_fact_size(&f) > dir_size &&
+          detect_fact_size(&f) <= sizeof f);
+
+    /* every detector alerts on the same facts whether they are passed whole or as only their
+     * meaningful bytes */
+    nfacts = 0;
+    int64_t start = t0() + 34 * hour; /* Tuesday 10:00 JST */
+    for (int64_t tb = start; tb < start + 2 * hour; tb += (int64_t)(60e9 * (0.8 + 0.4 * rnd()))) {
+        squid_line(line, sizeof line, tb, "10.1.2.3", "c2.example");
+        collect(&c, line);
+    }
+    for (int h = 0; h < 8; h++)
+        for (int k = 0; k < 4; k++) {
+            fortigate_line(line, sizeof line, start + h * hour + k * 10 * min, "10.2.0.5",
+                           "93.184.216.34", h < 7 ? 1000000 : 50000000);
+            collect(&c, line);
+        }
+    jst(t, sizeof t, start - 8 * hour); /* 02:00 */
+    snprintf(line, sizeof line,
+             "<134>1 %s ldap1 slapd 123 - - conn=8 op=0 BIND dn=\"cn=admin,dc=example,dc=com\" "
+             "mech=SIMPLE bind_ssf=0 ssf=0",
+             t);
+    collect(&c, line);
+    snprintf(line, sizeof line,
+             "<134>1 %s ldap1 slapd 123 - - conn=8 op=1 ADD dn=\"uid=eve,ou=people,dc=example,"
+             "dc=com\"",
+             t);
+    collect(&c, line);
+    windows_line(line, sizeof line, start, "Microsoft-Windows-Windows Defender/Operational", 1116,
+                 "PC42.corp.example",
+                 "\"Threat Name\":\"Trojan:Win32/Emotet\",\"Path\":\"C:\\\\x.exe\"");
+    collect(&c, line);
+    squid_line(line, sizeof line, start + 5 * min, "10.3.0.8", host); /* the cut name */
+    collect(&c, line);
+    CHECK(nfacts > 100 && nfacts < MAX_FACTS);
+
+    struct detectors_stats st_whole, st_garbage, st_exact;
+    run_facts(&c, FEED_WHOLE, &seen_whole, &st_whole);
+    run_facts(&c, FEED_GARBAGE, &seen_garbage, &st_garbage);
+    run_facts(&c, FEED_EXACT, &seen_exact, &st_exact);
+    CHECK(count_alerts(&seen_whole, "beaconing") == 1);
+    CHECK(count_alerts(&seen_whole, "outbound_volume") == 1);
+    CHECK(count_alerts(&seen_whole, "directory_offhours") == 1);
+    CHECK(count_alerts(&seen_whole, "av_then_outbound") == 1);
+    const char *av = NULL; /* its destination name is cut to DETECT_DST_NAME_MAX - 1 bytes */
+    for (size_t i = 0; i < seen_whole.n; i++)
+        if (!strcmp(seen_whole.a[i].detector, "av_then_outbound"))
+            av = seen_whole.a[i].details;
+    CHECK(av && strstr(av, "\"dst_host\":\"aaaaaaaaaaaaaaaa") && !strstr(av, "a.example"));
+    CHECK(same_alerts(&seen_whole, &seen_garbage) && same_stats(&st_whole, &st_garbage));
+    CHECK(same_alerts(&seen_whole, &seen_exact) && same_stats(&st_whole, &st_exact));
+    CHECK(st_whole.facts == nfacts);
+}
+
 int main(void)
 {
     event_init(&ev);
@@ -767,6 +940,7 @@ int main(void)
     test_volume();
     test_directory();
     test_av();
+    test_fact_size();
     event_release(&ev);
     return UNIT_DONE();
 }

@@ -369,6 +369,30 @@ static void test_placeholders(void)
     sigma_placeholders_free(&ph);
 }
 
+/* the time modifiers take a part of a date as written (appendix: no zone conversion) */
+static void test_time_modifiers(void)
+{
+    event_init(&mev);
+    ev_reset("x");
+    event_add_cstr(&mev, "UtcTime", "2026-11-23 02:14:07.512");   /* Sysmon's layout */
+    event_add_cstr(&mev, "EventTime", "2027-01-01T23:59:00Z");   /* ISO 8601; a Friday of ISO week 53 */
+    event_add_cstr(&mev, "Other", "yesterday at noon");
+    CHECK(matches("  s:\n    UtcTime|hour: 2\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    UtcTime|hour: 3\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    UtcTime|minute: 14\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    UtcTime|day: 23\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    UtcTime|month: 11\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    UtcTime|year: 2026\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    UtcTime|week: 48\n  condition: s\n") == 1); /* 2026-11-23 is a Monday of week 48 */
+    CHECK(matches("  s:\n    EventTime|week: 53\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    EventTime|hour|gte: 20\n  condition: s\n") == 1); /* out of hours */
+    CHECK(matches("  s:\n    UtcTime|hour|gte: 20\n  condition: s\n") == 0);
+    CHECK(matches("  s:\n    UtcTime|hour: [1, 2, 3]\n  condition: s\n") == 1);
+    CHECK(matches("  s:\n    Other|year: 2026\n  condition: s\n") == 0); /* not a date */
+    CHECK(matches("  s:\n    Missing|day: 1\n  condition: s\n") == 0);
+    event_release(&mev);
+}
+
 int main(void)
 {
     test_conditions();
@@ -376,5 +400,6 @@ int main(void)
     test_documents();
     test_matching();
     test_placeholders();
+    test_time_modifiers();
     return UNIT_DONE();
 }
