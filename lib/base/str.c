@@ -166,3 +166,21 @@ bool mm_utf8_valid(const char *s, size_t len)
     }
     return true;
 }
+
+bool mm_list_next(const char **s, struct slice *item)
+{
+    while (*s && **s) {
+        const char *comma = strchr(*s, ',');
+        const char *b = *s, *e = comma ? comma : *s + strlen(*s);
+        *s = comma ? comma + 1 : NULL;
+        while (b < e && mm_is_space(*b))
+            b++;
+        while (e > b && mm_is_space(e[-1]))
+            e--;
+        if (e > b) {
+            *item = slice_make(b, (size_t)(e - b));
+            return true;
+        }
+    }
+    return false;
+}

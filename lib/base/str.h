@@ -73,4 +73,8 @@ static inline char mm_lower(char c)
 /* Is p[0..len) valid UTF-8? (rejects overlongs, surrogates and code points past U+10FFFF) */
 bool mm_utf8_valid(const char *p, size_t len);
 
+/* The next item of a comma-separated list (configuration values), spaces around it trimmed; *s
+ * moves past it. Empty items are skipped; false at the end of the list. */
+bool mm_list_next(const char **s, struct slice *item);
+
 #endif

@@ -73,26 +73,17 @@ static bool prefix_eq_nocase(const char *a, const char *b, size_t n)
 typedef bool (*item_fn)(void *arg, const char *item, struct mm_error *err);
 static bool each_item(const char *s, item_fn fn, void *arg, struct mm_error *err)
 {
-    while (s && *s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        const char *b = s, *e = s + len;
-        while (b < e && mm_is_space(*b))
-            b++;
-        while (e > b && mm_is_space(e[-1]))
-            e--;
-        if (e > b) {
-            char item[DETECT_TARGET_MAX];
-            if ((size_t)(e - b) >= sizeof item) {
-                mm_error_set(err, MM_ERR_INVALID, "list item too long: '%.40s...'", b);
-                return false;
-            }
-            memcpy(item, b, (size_t)(e - b));
-            item[e - b] = '\0';
-            if (!fn(arg, item, err))
-                return false;
+    struct slice it;
+    while (mm_list_next(&s, &it)) {
+        char item[DETECT_TARGET_MAX];
+        if (it.len >= sizeof item) {
+            mm_error_set(err, MM_ERR_INVALID, "list item too long: '%.40s...'", it.p);
+            return false;
         }
-        s = comma ? comma + 1 : NULL;
+        memcpy(item, it.p, it.len);
+        item[it.len] = '\0';
+        if (!fn(arg, item, err))
+            return false;
     }
     return true;
 }

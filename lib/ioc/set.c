@@ -331,7 +331,8 @@ static int cmp_v4net(const void *pa, const void *pb)
  * networks still open. */
 static void build_v4_nets(struct ioc_set *s, struct v4_sortnet *nets, size_t n)
 {
-    qsort(nets, n, sizeof *nets, cmp_v4net);
+    if (n > 1)
+        qsort(nets, n, sizeof *nets, cmp_v4net);
     s->nv4net = n;
     s->v4net_start = mm_reallocarray(NULL, n, sizeof *s->v4net_start);
     s->v4net = mm_reallocarray(NULL, n, sizeof *s->v4net);

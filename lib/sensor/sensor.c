@@ -361,19 +361,10 @@ static void split_list(const char *s, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    while (s && *s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        const char *b = s, *e = s + len;
-        while (b < e && mm_is_space(*b))
-            b++;
-        while (e > b && mm_is_space(e[-1]))
-            e--;
-        if (e > b) {
-            *out = mm_reallocarray(*out, *n + 1, sizeof **out);
-            (*out)[(*n)++] = mm_strndup(b, (size_t)(e - b));
-        }
-        s = comma ? comma + 1 : NULL;
+    struct slice it;
+    while (mm_list_next(&s, &it)) {
+        *out = mm_reallocarray(*out, *n + 1, sizeof **out);
+        (*out)[(*n)++] = mm_strndup(it.p, it.len);
     }
 }
 

@@ -1301,7 +1301,8 @@ enum mm_status sigma_corr_engine_build(struct sigma_corr_engine *e, const struct
                 cs->emit = cs->emit || e->cs[cs->parents[p].corr].c->generate;
         }
     }
-    qsort(e->links, e->nlinks, sizeof *e->links, link_cmp);
+    if (e->nlinks)
+        qsort(e->links, e->nlinks, sizeof *e->links, link_cmp);
     e->built = true;
 out:
     for (size_t i = 0; i < e->n; i++) {

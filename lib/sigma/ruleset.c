@@ -5,7 +5,10 @@
 #include "base/alloc.h"
 #include "ruleset.h"
 
+#include <ctype.h>
+#include <stdatomic.h>
 #include <hs/hs.h>
+#include <strings.h>
 
 struct sigma_ruleset {
     struct sigma_rule **rules;
@@ -20,25 +23,45 @@ struct sigma_ruleset {
     uint8_t *lit_bit;
     uint8_t *need;
     size_t nlits;
-    hs_database_t *db;     /* literals of field values: scanned over the event's field values */
-    hs_database_t *db_raw; /* literals of keywords: scanned over the raw message */
+    /* literal databases by the log source of their rules' (product, category; "" when the rule
+     * leaves it out): an event is scanned only with those its log source can match. db[0]: the
+     * literals of field values, scanned over the event's field values; db[1]: of keywords,
+     * scanned over the raw message */
+    struct lit_part {
+        char *product, *category;
+        hs_database_t *db[2];
+    } *parts;
+    size_t nparts;
     bool prefilter;
     /* filters; rule i's are filt[filt_off[i] .. filt_off[i + 1]) */
     struct sigma_filter **filters;
     size_t nfilters;
     struct sigma_filter **filt;
     uint32_t *filt_off;
-    struct sigma_ruleset_stats st;
+    struct sigma_ruleset_stats st; /* the build's figures; the counters below are added to it */
+    /* counters of every thread's matching: each scratch adds its own now and then */
+    _Atomic uint64_t events, candidates, evaluated, matches, suppressed;
 };
 
+#define PART_CACHE 8
 struct sigma_scratch {
     hs_scratch_t *hs;
+    /* the partitions of the last log sources seen (parsers' log source strings are static, so
+     * their addresses identify them) */
+    struct {
+        const char *product, *category;
+        uint32_t *parts;
+        size_t n;
+        bool used;
+    } cache[PART_CACHE];
+    size_t cache_next;
     uint8_t *cand; /* per rule: the bits of the literal sets that occurred */
     uint32_t *touched;
     size_t ntouched;
     struct buf text, why;
     struct sigma_evctx evx; /* the event's lowercased field values, shared by its rules */
     const struct sigma_ruleset *rs;
+    uint64_t events, candidates, evaluated, matches, suppressed; /* not yet added to rs's */
 };
 
 struct sigma_ruleset *sigma_ruleset_new(void)
@@ -106,6 +129,40 @@ static enum mm_status link_filters(struct sigma_ruleset *rs, struct mm_error *er
     return MM_OK;
 }
 
+static char *lower_dup(const char *s)
+{
+    char *d = mm_strdup(s ? s : "");
+    for (char *p = d; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+/* The partition of a rule's literals: its (product, category), added when new. */
+static uint32_t part_of(struct sigma_ruleset *rs, const struct sigma_rule *r)
+{
+    char *p = lower_dup(r->logsource.product), *c = lower_dup(r->logsource.category);
+    for (size_t i = 0; i < rs->nparts; i++) {
+        if (!strcmp(rs->parts[i].product, p) && !strcmp(rs->parts[i].category, c)) {
+            mm_free(p);
+            mm_free(c);
+            return (uint32_t)i;
+        }
+    }
+    rs->parts = mm_reallocarray(rs->parts, rs->nparts + 1, sizeof *rs->parts);
+    rs->parts[rs->nparts] = (struct lit_part){ p, c, { NULL, NULL } };
+    return (uint32_t)rs->nparts++;
+}
+
+struct lit_order {
+    uint32_t lit, key; /* key: partition * 2 + (keyword literal) */
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+    const struct lit_order *x = a, *y = b;
+    return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->lit < y->lit ? -1 : x->lit > y->lit);
+}
+
 /* the shortest literal of a set: what its selectivity is judged by */
 #define RULESET_EXTRA_SET_MIN 5
 static size_t set_quality(const struct sigma_literal_set *s)
@@ -133,6 +190,7 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     unsigned *flags = NULL, *ids = NULL;
     size_t *lens = NULL, cap = 0;
     bool *raw = NULL;
+    uint32_t *part = NULL;
     rs->need = mm_calloc(rs->n ? rs->n : 1, 1);
     for (size_t i = 0; i < rs->n; i++) {
         struct sigma_literal_set *sets;
@@ -150,6 +208,7 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
             sigma_literals_free(sets[j].v, sets[j].n);
         nsets = keep;
         rs->need[i] = (uint8_t)((1u << nsets) - 1);
+        uint32_t pi = part_of(rs, rs->rules[i]);
         for (size_t j = 0; j < nsets; j++) {
             struct sigma_literal *lits = sets[j].v;
             for (size_t k = 0; k < sets[j].n; k++) {
@@ -162,11 +221,13 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
                     rs->lit_rule = mm_reallocarray(rs->lit_rule, cap, sizeof *rs->lit_rule);
                     rs->lit_bit = mm_reallocarray(rs->lit_bit, cap, sizeof *rs->lit_bit);
                     raw = mm_reallocarray(raw, cap, sizeof *raw);
+                    part = mm_reallocarray(part, cap, sizeof *part);
                 }
                 exprs[rs->nlits] = lits[k].s;
                 lits[k].s = NULL; /* kept until compiled */
                 lens[rs->nlits] = lits[k].n;
                 raw[rs->nlits] = lits[k].raw;
+                part[rs->nlits] = pi;
                 flags[rs->nlits] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
                 ids[rs->nlits] = (unsigned)rs->nlits;
                 rs->lit_rule[rs->nlits] = (uint32_t)i;
@@ -182,33 +243,36 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     for (size_t i = 0; i < rs->n; i++)
         if (rs->always[i])
             rs->always_idx[rs->nalways++] = (uint32_t)i;
-    /* two databases: field literals (every id whose raw is false), keyword literals; the order
-     * of the arrays is rearranged, each literal keeps its id */
-    size_t nfield = 0;
+    /* one database per partition and kind: sort the literals by both, compile each run */
+    struct lit_order *order = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *order);
+    for (size_t i = 0; i < rs->nlits; i++)
+        order[i] = (struct lit_order){ (uint32_t)i, part[i] * 2 + raw[i] };
+    qsort(order, rs->nlits, sizeof *order, cmp_order);
+    const char **e = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *e);
+    unsigned *f = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *f), *d = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *d);
+    size_t *l = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *l);
     for (size_t i = 0; i < rs->nlits; i++) {
-        if (raw[i])
-            continue;
-        const char *e = exprs[i];
-        unsigned f = flags[i], id = ids[i];
-        size_t l = lens[i];
-        exprs[i] = exprs[nfield], flags[i] = flags[nfield], ids[i] = ids[nfield], lens[i] = lens[nfield];
-        raw[i] = raw[nfield];
-        exprs[nfield] = e, flags[nfield] = f, ids[nfield] = id, lens[nfield] = l;
-        raw[nfield++] = false;
+        uint32_t k = order[i].lit;
+        e[i] = exprs[k], f[i] = flags[k], d[i] = ids[k], l[i] = lens[k];
     }
     enum mm_status st = MM_OK;
-    hs_database_t **dbs[2] = { &rs->db, &rs->db_raw };
-    size_t from[2] = { 0, nfield }, count[2] = { nfield, rs->nlits - nfield };
-    for (size_t d = 0; d < 2 && st == MM_OK; d++) {
-        if (!count[d])
-            continue;
+    for (size_t from = 0, to; from < rs->nlits && st == MM_OK; from = to) {
+        uint32_t key = order[from].key;
+        for (to = from; to < rs->nlits && order[to].key == key; to++)
+            ;
         hs_compile_error_t *ce = NULL;
-        if (hs_compile_lit_multi(exprs + from[d], flags + from[d], ids + from[d], lens + from[d], (unsigned)count[d],
-                                 HS_MODE_BLOCK, NULL, dbs[d], &ce) != HS_SUCCESS) {
+        if (hs_compile_lit_multi(e + from, f + from, d + from, l + from, (unsigned)(to - from), HS_MODE_BLOCK, NULL,
+                                 &rs->parts[key / 2].db[key % 2], &ce) != HS_SUCCESS) {
             st = mm_error_set(err, MM_ERR_INVALID, "vectorscan: %s", ce ? ce->message : "cannot compile");
             hs_free_compile_error(ce);
         }
     }
+    mm_free(order);
+    mm_free(e);
+    mm_free(f);
+    mm_free(d);
+    mm_free(l);
+    mm_free(part);
     mm_free(raw);
     for (size_t i = 0; i < rs->nlits; i++)
         mm_free((void *)(uintptr_t)exprs[i]);
@@ -239,16 +303,37 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
     mm_free(rs->filters);
     mm_free(rs->filt);
     mm_free(rs->filt_off);
-    if (rs->db)
-        hs_free_database(rs->db);
-    if (rs->db_raw)
-        hs_free_database(rs->db_raw);
+    for (size_t i = 0; i < rs->nparts; i++) {
+        for (size_t k = 0; k < 2; k++)
+            if (rs->parts[i].db[k])
+                hs_free_database(rs->parts[i].db[k]);
+        mm_free(rs->parts[i].product);
+        mm_free(rs->parts[i].category);
+    }
+    mm_free(rs->parts);
     mm_free(rs);
 }
 
 void sigma_ruleset_stats(const struct sigma_ruleset *rs, struct sigma_ruleset_stats *st)
 {
     *st = rs->st;
+    st->events = atomic_load_explicit(&rs->events, memory_order_relaxed);
+    st->candidates = atomic_load_explicit(&rs->candidates, memory_order_relaxed);
+    st->evaluated = atomic_load_explicit(&rs->evaluated, memory_order_relaxed);
+    st->matches = atomic_load_explicit(&rs->matches, memory_order_relaxed);
+    st->suppressed = atomic_load_explicit(&rs->suppressed, memory_order_relaxed);
+}
+
+/* Add a scratch's counts to its ruleset's (the ruleset is shared by threads; a scratch is not). */
+static void scratch_flush(struct sigma_scratch *s)
+{
+    struct sigma_ruleset *rs = (struct sigma_ruleset *)(uintptr_t)s->rs;
+    atomic_fetch_add_explicit(&rs->events, s->events, memory_order_relaxed);
+    atomic_fetch_add_explicit(&rs->candidates, s->candidates, memory_order_relaxed);
+    atomic_fetch_add_explicit(&rs->evaluated, s->evaluated, memory_order_relaxed);
+    atomic_fetch_add_explicit(&rs->matches, s->matches, memory_order_relaxed);
+    atomic_fetch_add_explicit(&rs->suppressed, s->suppressed, memory_order_relaxed);
+    s->events = s->candidates = s->evaluated = s->matches = s->suppressed = 0;
 }
 
 struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
@@ -260,13 +345,18 @@ struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
     buf_init(&s->text, BUF_NO_MAX);
     buf_init(&s->why, BUF_NO_MAX);
     sigma_evctx_init(&s->evx);
-    /* one scratch serves both databases */
-    if ((rs->db && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS) ||
-        (rs->db_raw && hs_alloc_scratch(rs->db_raw, &s->hs) != HS_SUCCESS)) {
-        if (s->hs)
-            hs_free_scratch(s->hs);
-        s->hs = NULL;
+    /* one scratch serves every database; it fails only without memory, which the project's
+     * allocation wrappers treat as fatal too (a sensor without its prefilter would miss matches) */
+    for (size_t i = 0; i < rs->nparts; i++) {
+        for (size_t k = 0; k < 2; k++) {
+            if (rs->parts[i].db[k] && hs_alloc_scratch(rs->parts[i].db[k], &s->hs) != HS_SUCCESS) {
+                fputs("mamori: out of memory (vectorscan scratch)\n", stderr);
+                abort();
+            }
+        }
     }
+    for (size_t i = 0; i < PART_CACHE; i++)
+        s->cache[i].parts = mm_calloc(rs->nparts ? rs->nparts : 1, sizeof *s->cache[i].parts);
     return s;
 }
 
@@ -274,10 +364,13 @@ void sigma_scratch_free(struct sigma_scratch *s)
 {
     if (!s)
         return;
+    scratch_flush(s);
     if (s->hs)
         hs_free_scratch(s->hs);
     mm_free(s->cand);
     mm_free(s->touched);
+    for (size_t i = 0; i < PART_CACHE; i++)
+        mm_free(s->cache[i].parts);
     buf_release(&s->text);
     buf_release(&s->why);
     sigma_evctx_release(&s->evx);
@@ -315,28 +408,73 @@ size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, co
     return sigma_ruleset_match_report(rs, s, ev, fn, NULL, ctx);
 }
 
+static bool part_fits(const char *part, const char *ev, bool category)
+{
+    if (!*part)
+        return true;
+    if (!ev)
+        return false;
+    if (category && !strcmp(part, "registry_event") && !strncasecmp(ev, "registry_", 9))
+        return true;
+    return !strcasecmp(part, ev);
+}
+
+/* The partitions whose rules the event's log source can match (the same test as
+ * sigma_logsource_matches, on product and category), cached by the log source's addresses. */
+static size_t event_parts(const struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
+                          const uint32_t **parts)
+{
+    const char *p = ev->logsource.product, *c = ev->logsource.category;
+    for (size_t i = 0; i < PART_CACHE; i++) {
+        if (s->cache[i].used && s->cache[i].product == p && s->cache[i].category == c) {
+            *parts = s->cache[i].parts;
+            return s->cache[i].n;
+        }
+    }
+    size_t slot = s->cache_next++ % PART_CACHE;
+    s->cache[slot].product = p;
+    s->cache[slot].category = c;
+    s->cache[slot].used = true;
+    s->cache[slot].n = 0;
+    for (size_t i = 0; i < rs->nparts; i++)
+        if (part_fits(rs->parts[i].product, p, false) && part_fits(rs->parts[i].category, c, true))
+            s->cache[slot].parts[s->cache[slot].n++] = (uint32_t)i;
+    *parts = s->cache[slot].parts;
+    return s->cache[slot].n;
+}
+
 size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
                                   sigma_hit_fn fn, sigma_suppressed_fn suppressed, void *ctx)
 {
-    rs->st.events++;
+    s->events++;
     size_t fired = 0;
     s->ntouched = 0;
     sigma_evctx_reset(&s->evx, ev);
-    if (rs->prefilter && (rs->db || rs->db_raw) && s->hs) {
+    if (rs->prefilter && s->hs) {
         /* field literals in the field values (one text, NL between), keyword literals in the raw
          * message: a Windows event's JSON is twice its values, and its values are escaped in it */
-        if (rs->db && ev->nfields) {
-            struct buf *t = &s->text;
-            buf_reset(t);
-            for (unsigned i = 0; i < ev->nfields; i++) {
-                buf_append(t, ev->fields[i].value, ev->fields[i].len);
-                buf_append_char(t, '\n');
+        const uint32_t *parts;
+        size_t np = event_parts(rs, s, ev, &parts);
+        bool have_text = false;
+        for (size_t k = 0; k < np; k++) {
+            const struct lit_part *lp = &rs->parts[parts[k]];
+            if (lp->db[0] && ev->nfields) {
+                struct buf *t = &s->text;
+                if (!have_text) {
+                    buf_reset(t);
+                    for (unsigned i = 0; i < ev->nfields; i++) {
+                        buf_append(t, ev->fields[i].value, ev->fields[i].len);
+                        buf_append_char(t, '\n');
+                    }
+                    have_text = true;
+                }
+                hs_scan(lp->db[0], t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
             }
-            hs_scan(rs->db, t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+            if (lp->db[1] && ev->raw_len)
+                hs_scan(lp->db[1], ev->raw, (unsigned)MM_MIN(ev->raw_len, (size_t)UINT32_MAX), 0, s->hs, on_literal,
+                        s);
         }
-        if (rs->db_raw && ev->raw_len)
-            hs_scan(rs->db_raw, ev->raw, (unsigned)MM_MIN(ev->raw_len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
-        rs->st.candidates += s->ntouched;
+        s->candidates += s->ntouched;
     }
     /* the rules that need no literal, then the candidates the scan found */
     for (size_t pass = 0; pass < 2; pass++) {
@@ -348,17 +486,17 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
             const struct sigma_rule *r = rs->rules[i];
             if (!sigma_logsource_matches(r, ev))
                 continue;
-            rs->st.evaluated++;
+            s->evaluated++;
             if (sigma_match_ctx(rs->comp[i], &s->evx, fn ? &s->why : NULL)) {
                 const struct sigma_filter *f = suppressed_by(rs, i, ev);
                 if (f) {
-                    rs->st.suppressed++;
+                    s->suppressed++;
                     if (suppressed)
                         suppressed(ctx, r, f);
                     continue;
                 }
                 fired++;
-                rs->st.matches++;
+                s->matches++;
                 if (fn)
                     fn(ctx, r, s->why.data);
             }
@@ -366,5 +504,7 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
     }
     for (size_t k = 0; k < s->ntouched; k++)
         s->cand[s->touched[k]] = 0;
+    if (s->events >= 256)
+        scratch_flush(s);
     return fired;
 }

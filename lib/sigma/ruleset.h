@@ -36,7 +36,8 @@ struct sigma_ruleset_stats {
 };
 void sigma_ruleset_stats(const struct sigma_ruleset *rs, struct sigma_ruleset_stats *st);
 
-/* Per-thread working state. */
+/* Per-thread working state. Its match counters are added to the ruleset's every 256 events and when
+ * it is freed (sigma_ruleset_stats may lag by that much while threads match). */
 struct sigma_scratch;
 struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs);
 void sigma_scratch_free(struct sigma_scratch *s);

@@ -281,7 +281,8 @@ int cmd_alerts(int argc, char **argv)
     struct alert_list l = { 0 };
     if (!read_spool(dir, &l))
         return 1;
-    qsort(l.v, l.n, sizeof *l.v, cmp_first_seen);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_first_seen);
     int rc = 0;
     if (show) {
         rc = 1;

@@ -247,6 +247,15 @@ static void on_corr(void *ctx, const struct sigma_corr_alert *a)
     fwrite(out->data, 1, out->len, stdout);
 }
 
+/* {"line":N,"rule":ID,"title":T (the start of a match's JSON object) */
+static void json_match_head(struct buf *out, uint64_t line, const struct sigma_rule *r)
+{
+    buf_printf(out, "{\"line\":%" PRIu64 ",\"rule\":", line);
+    json_write_string(out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
+    buf_append_str(out, ",\"title\":");
+    json_write_string(out, r->title, strlen(r->title));
+}
+
 static void on_hit(void *ctx, const struct sigma_rule *r, const char *why)
 {
     struct hit_ctx *h = ctx;
@@ -254,10 +263,7 @@ static void on_hit(void *ctx, const struct sigma_rule *r, const char *why)
     (*h->matches)++;
     buf_reset(out);
     if (h->json) {
-        buf_printf(out, "{\"line\":%" PRIu64 ",\"rule\":", h->line);
-        json_write_string(out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
-        buf_append_str(out, ",\"title\":");
-        json_write_string(out, r->title, strlen(r->title));
+        json_match_head(out, h->line, r);
         buf_append_str(out, ",\"level\":");
         json_write_string(out, r->level ? r->level : "", r->level ? strlen(r->level) : 0);
         buf_append_str(out, ",\"why\":");
@@ -290,10 +296,7 @@ static void on_suppressed(void *ctx, const struct sigma_rule *r, const struct si
         return;
     buf_reset(out);
     if (h->json) {
-        buf_printf(out, "{\"line\":%" PRIu64 ",\"rule\":", h->line);
-        json_write_string(out, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
-        buf_append_str(out, ",\"title\":");
-        json_write_string(out, r->title, strlen(r->title));
+        json_match_head(out, h->line, r);
         buf_append_str(out, ",\"suppressed_by\":");
         json_write_string(out, fr->id ? fr->id : "", fr->id ? strlen(fr->id) : 0);
         buf_append_str(out, ",\"filter\":");
@@ -443,6 +446,7 @@ static int rules_test(int argc, char **argv)
     }
     /* windows still open: conditions judged at a window's end (lt, avg, ...) are judged now */
     sigma_corr_advance(corr, max_time + 366 * 86400 * MM_NS_PER_SEC, on_corr, &hc);
+    sigma_scratch_free(scr); /* its counts go to the ruleset's */
     struct sigma_ruleset_stats rst;
     sigma_ruleset_stats(rs, &rst);
     struct sigma_corr_stats cst;
@@ -455,7 +459,6 @@ static int rules_test(int argc, char **argv)
             rst.always, lines, rst.evaluated, matches, suppressed, fired, (double)t_parse / 1e9,
             lines ? (double)t_parse / 1e3 / (double)lines : 0.0, (double)t_match / 1e9,
             lines ? (double)t_match / 1e3 / (double)lines : 0.0);
-    sigma_scratch_free(scr);
     linereader_release(&lr);
     event_release(&ev);
     buf_release(&out);

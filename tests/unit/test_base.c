@@ -597,8 +597,23 @@ static void test_month(void)
     CHECK(mm_month_from_abbr("123") == 0);
 }
 
+static void test_list(void)
+{
+    const char *s = " a.yml, ,b dir ,,c,";
+    struct slice it;
+    CHECK(mm_list_next(&s, &it) && it.len == 5 && !memcmp(it.p, "a.yml", 5));
+    CHECK(mm_list_next(&s, &it) && it.len == 5 && !memcmp(it.p, "b dir", 5)); /* inner space kept */
+    CHECK(mm_list_next(&s, &it) && it.len == 1 && it.p[0] == 'c');
+    CHECK(!mm_list_next(&s, &it));
+    const char *empty = " , ";
+    CHECK(!mm_list_next(&empty, &it));
+    const char *none = NULL;
+    CHECK(!mm_list_next(&none, &it));
+}
+
 int main(void)
 {
+    test_list();
     test_buf_append();
     test_buf_printf();
     test_buf_max();
