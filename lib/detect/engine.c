@@ -426,7 +426,9 @@ static void log_problems(const char *what, const struct buf *problems)
         mm_log_warn("detect", "%u more %s problems (mamori rules check lists them all)", total - 20, what);
 }
 
-struct detect *detect_open(const struct detect_options *o, struct mm_error *err)
+/* Load rules and IOC sets (the part of detect_open that reads files); quiet: do not log the
+ * documents not accepted (the caller shows d->problems). */
+static struct detect *load(const struct detect_options *o, bool quiet, struct mm_error *err)
 {
     struct detect *d = mm_calloc(1, sizeof *d);
     d->o = *o;
@@ -447,7 +449,8 @@ struct detect *detect_open(const struct detect_options *o, struct mm_error *err)
     struct buf rp;
     buf_init(&rp, BUF_NO_MAX);
     d->rules = rules_load(d, &rp, err);
-    log_problems("rule", &rp);
+    if (!quiet)
+        log_problems("rule", &rp);
     buf_append(&d->problems, rp.data, rp.len);
     buf_release(&rp);
     if (!d->rules)
@@ -456,22 +459,46 @@ struct detect *detect_open(const struct detect_options *o, struct mm_error *err)
     struct buf ip;
     buf_init(&ip, BUF_NO_MAX);
     d->ioc = ioc_load(d, &ip, err);
-    log_problems("IOC", &ip);
+    if (!quiet)
+        log_problems("IOC", &ip);
     buf_append(&d->problems, ip.data, ip.len);
     buf_release(&ip);
     if (!d->ioc)
         goto fail;
     d->ioc->generation = d->ioc_generation = 1;
     atomic_init(&d->generation, 1);
-    if (o->detectors)
-        d->det = detectors_new(&o->det);
-    d->sink = alert_sink_open(&o->alerts, err);
-    if (!d->sink)
-        goto fail;
     d->thread_rules = rules_ref(d->rules);
     return d;
 fail:
     detect_close(d);
+    return NULL;
+}
+
+enum mm_status detect_check(const struct detect_options *o, struct detect_stats *st, struct buf *problems,
+                            struct mm_error *err)
+{
+    struct detect *d = load(o, true, err);
+    if (!d)
+        return MM_ERR_INVALID;
+    detect_stats(d, st);
+    buf_append(problems, d->problems.data, d->problems.len);
+    detect_close(d);
+    return MM_OK;
+}
+
+struct detect *detect_open(const struct detect_options *o, struct mm_error *err)
+{
+    struct detect *d = load(o, false, err);
+    if (!d)
+        return NULL;
+    if (o->detectors)
+        d->det = detectors_new(&o->det);
+    d->sink = alert_sink_open(&o->alerts, err);
+    if (!d->sink) {
+        detect_close(d);
+        return NULL;
+    }
+    return d;
     return NULL;
 }
 

@@ -41,6 +41,12 @@ struct detect;
  * counted); err only when nothing sensible can start (the spool cannot be opened, strict and a
  * rule refused). */
 struct detect *detect_open(const struct detect_options *o, struct mm_error *err);
+struct detect_stats;
+/* Load the rules and IOC files as detect_open would, without starting anything: for `mamori sensor
+ * -t`. problems receives one line per document or indicator not accepted. An error only when
+ * detect_open would refuse to start (strict, placeholders unreadable). */
+enum mm_status detect_check(const struct detect_options *o, struct detect_stats *st, struct buf *problems,
+                            struct mm_error *err);
 /* Load rules and IOC sets again from the same paths (control thread). On error the running
  * generation stays. */
 enum mm_status detect_reload(struct detect *d, struct mm_error *err);

@@ -355,6 +355,7 @@ struct sensor_detect_lists {
     char **rules, **ioc;
     size_t nrules, nioc;
     char spool[4096];
+    char host[256];
 };
 
 static void split_list(const char *s, char ***out, size_t *n)
@@ -384,39 +385,69 @@ static void free_detect_lists(struct sensor_detect_lists *dl)
     mm_free(dl);
 }
 
-/* Load rules and IOC files, open the alert spool and start the detection thread. */
-static enum mm_status open_detection(struct sensor *s, struct mm_error *err)
+/* The engine's options from the configuration (pointing into dl, which holds the path lists). */
+static enum mm_status detection_options(const struct sensor_config *c, struct sensor_detect_lists *dl,
+                                        struct detect_options *o, struct mm_error *err)
 {
-    const struct sensor_config *c = &s->cfg;
-    struct sensor_detect_lists *dl = mm_calloc(1, sizeof *dl);
-    s->detect_lists = dl;
     split_list(c->rules, &dl->rules, &dl->nrules);
     split_list(c->ioc, &dl->ioc, &dl->nioc);
     if (c->alert_spool && c->alert_spool[0])
         snprintf(dl->spool, sizeof dl->spool, "%s", c->alert_spool);
     else
         snprintf(dl->spool, sizeof dl->spool, "%s/alerts", c->state_dir);
-    struct detect_options o;
-    detect_options_default(&o);
-    o.rules = (const char *const *)dl->rules;
-    o.nrules = dl->nrules;
-    o.placeholders = c->rules_placeholders && c->rules_placeholders[0] ? c->rules_placeholders : NULL;
-    o.ioc = (const char *const *)dl->ioc;
-    o.nioc = dl->nioc;
-    o.strict = c->rules_strict;
-    o.corr_max_bytes = (size_t)c->correlation_memory;
-    o.corr_max_events = (size_t)c->correlation_max_events;
-    o.detectors = c->detectors;
-    if (sensor_detectors_config(c, &o.det, err) != MM_OK)
+    detect_options_default(o);
+    o->rules = (const char *const *)dl->rules;
+    o->nrules = dl->nrules;
+    o->placeholders = c->rules_placeholders && c->rules_placeholders[0] ? c->rules_placeholders : NULL;
+    o->ioc = (const char *const *)dl->ioc;
+    o->nioc = dl->nioc;
+    o->strict = c->rules_strict;
+    o->corr_max_bytes = (size_t)c->correlation_memory;
+    o->corr_max_events = (size_t)c->correlation_max_events;
+    o->detectors = c->detectors;
+    if (sensor_detectors_config(c, &o->det, err) != MM_OK)
         return MM_ERR_INVALID;
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    o.alerts.dir = dl->spool;
-    o.alerts.sensor = host;
-    o.alerts.window_ns = c->alert_window;
-    o.alerts.max_events = (size_t)c->alert_max_events;
-    o.alerts.max_open = (size_t)c->alert_max_open;
-    struct detect *d = detect_open(&o, err);
+    gethostname(dl->host, sizeof dl->host - 1);
+    o->alerts.dir = dl->spool;
+    o->alerts.sensor = dl->host;
+    o->alerts.window_ns = c->alert_window;
+    o->alerts.max_events = (size_t)c->alert_max_events;
+    o->alerts.max_open = (size_t)c->alert_max_open;
+    return MM_OK;
+}
+
+enum mm_status sensor_detection_check(const struct sensor_config *c, struct buf *report, struct mm_error *err)
+{
+    if (!sensor_detection_on(c)) {
+        buf_append_str(report, "detection: off\n");
+        return MM_OK;
+    }
+    struct sensor_detect_lists *dl = mm_calloc(1, sizeof *dl);
+    struct detect_options *o = mm_malloc(sizeof *o);
+    struct detect_stats st;
+    enum mm_status rc = detection_options(c, dl, o, err);
+    if (rc == MM_OK)
+        rc = detect_check(o, &st, report, err);
+    if (rc == MM_OK)
+        buf_printf(report, "detection: %zu rules, %zu correlations, %zu filters, %zu documents not accepted%s; "
+                   "%zu indicators; detectors %s; alerts to '%s'\n", st.rules, st.correlations, st.filters,
+                   st.refused, st.refused ? " (above)" : "", st.ioc_indicators, c->detectors ? "on" : "off",
+                   dl->spool);
+    mm_free(o);
+    free_detect_lists(dl);
+    return rc;
+}
+
+/* Load rules and IOC files, open the alert spool and start the detection thread. */
+static enum mm_status open_detection(struct sensor *s, struct mm_error *err)
+{
+    const struct sensor_config *c = &s->cfg;
+    struct sensor_detect_lists *dl = mm_calloc(1, sizeof *dl);
+    s->detect_lists = dl;
+    struct detect_options *o = mm_malloc(sizeof *o); /* large (the detectors' lists): not on the stack */
+    enum mm_status rc = detection_options(c, dl, o, err);
+    struct detect *d = rc == MM_OK ? detect_open(o, err) : NULL;
+    mm_free(o);
     if (!d)
         return MM_ERR_INVALID;
     s->detect = detectout_open(d, s->cfg.queue_size, err);

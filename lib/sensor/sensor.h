@@ -34,6 +34,11 @@ void sensor_block_signals(void);
 /* Client side of the status socket: print the JSON answer to f. */
 enum mm_status sensor_status_query(const char *socket_path, FILE *f, struct mm_error *err);
 /* Default status socket path for a configuration. */
+/* `-t`: load the configured rules and IOC files as a start would, without starting; append what
+ * loaded and one line per document or indicator not accepted to report. An error when the sensor
+ * would refuse to start (rules_strict, unreadable placeholders). */
+struct buf;
+enum mm_status sensor_detection_check(const struct sensor_config *cfg, struct buf *report, struct mm_error *err);
 void sensor_status_path(const struct sensor_config *cfg, char *out, size_t outlen);
 
 #endif

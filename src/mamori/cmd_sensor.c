@@ -2,6 +2,7 @@
 /* cmd_sensor.c: `mamori sensor` runs the sensor; `mamori sensor status` asks a running one for its
  * counters; `-t` checks a configuration; `--dump-config` prints the effective settings. */
 #include "base/prelude.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "sensor/config.h"
 #include "sensor/sensor.h"
@@ -99,10 +100,22 @@ int cmd_sensor(int argc, char **argv)
             sensor_config_free(&cfg);
             return 1;
         }
-        if (dump)
+        if (dump) {
             sensor_config_dump(stdout, &cfg);
-        else
-            printf("configuration '%s' is valid: %zu listeners\n", config, cfg.nlisteners);
+            sensor_config_free(&cfg);
+            return 0;
+        }
+        struct buf report;
+        buf_init(&report, BUF_NO_MAX);
+        st = sensor_detection_check(&cfg, &report, &err);
+        fwrite(report.data, 1, report.len, stdout);
+        buf_release(&report);
+        if (st != MM_OK) {
+            die_msg("%s", err.msg);
+            sensor_config_free(&cfg);
+            return 1;
+        }
+        printf("configuration '%s' is valid: %zu listeners\n", config, cfg.nlisteners);
         sensor_config_free(&cfg);
         return 0;
     }

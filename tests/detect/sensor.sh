@@ -190,10 +190,14 @@ eq "broken rule counted" 1 "$(stat_field .detection.not_accepted)"
 eq "the other rules run" 3 "$(stat_field .detection.rules)"
 check "the log names the file and the reason" grep -q "broken.yml.*nosuchmodifier" "$T/sensor.log"
 stop_sensor
+"$MAMORI" sensor -t -c "$T/sensor.conf" > "$T/t.out" 2>&1
+check "-t loads the rules: names the broken one" grep -q "broken.yml: line 5: unknown modifier 'nosuchmodifier'" "$T/t.out"
+check "-t summary" grep -q "detection: 3 rules, 1 correlations, 1 filters, 1 documents not accepted (above); 2 indicators; detectors on" "$T/t.out"
 { config | sed '/^\[listener feed\]/,$d'; echo "rules_strict = yes"; } > "$T/strict.conf"
 if "$MAMORI" sensor -c "$T/strict.conf" 2> "$T/strict.log"; then
     fail "rules_strict: the sensor started with a broken rule"
 else
     check "rules_strict: refused with the reason" grep -q "nosuchmodifier" "$T/strict.log"
 fi
+check "rules_strict: -t fails too" bash -c "! '$MAMORI' sensor -t -c '$T/strict.conf' >/dev/null 2>&1"
 finish
