@@ -38,6 +38,7 @@ struct vmatch {
     enum numop op;
     double num;
     int tpart; /* a time modifier (SM_MINUTE .. SM_YEAR): the number is that part of a date */
+    bool re_i, re_m, re_s; /* the regular expression's flags, for prefilters */
     bool exists;
     char *ref; /* fieldref */
     const char *shown; /* the value as written, for explanations */
@@ -91,6 +92,7 @@ static void bl_add(struct blist *l, const char *p, size_t n)
     l->v[l->n].s[n] = '\0';
     l->v[l->n].n = n;
     l->v[l->n].raw = false;
+    l->v[l->n].regex = l->v[l->n].re_i = l->v[l->n].re_m = l->v[l->n].re_s = false;
     l->n++;
 }
 
@@ -471,7 +473,8 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
         return MM_OK;
     }
     if (item_has(it, SM_RE)) {
-        uint32_t opts = PCRE2_UTF | (item_has(it, SM_RE_I) ? PCRE2_CASELESS : 0) |
+        uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | /* a stray byte must not hide a match */
+                        (item_has(it, SM_RE_I) ? PCRE2_CASELESS : 0) |
                         (item_has(it, SM_RE_M) ? PCRE2_MULTILINE : 0) | (item_has(it, SM_RE_S) ? PCRE2_DOTALL : 0);
         int ec;
         PCRE2_SIZE eo;
@@ -481,7 +484,8 @@ static enum mm_status compile_one(const struct sigma_item *it, const struct sigm
         pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* faster when available; fine without */
         g->alts = mm_calloc(1, sizeof *g->alts);
         g->n = 1;
-        g->alts[0] = (struct vmatch){ .kind = VK_RE, .re = re, .shown = v->s };
+        g->alts[0] = (struct vmatch){ .kind = VK_RE, .re = re, .shown = v->s, .re_i = item_has(it, SM_RE_I),
+                                      .re_m = item_has(it, SM_RE_M), .re_s = item_has(it, SM_RE_S) };
         return MM_OK;
     }
     /* strings: transformations in order, then wildcards */
@@ -1053,12 +1057,21 @@ static void lit_move_append(struct blist *dst, struct blist *src)
 }
 
 /* the shortest literal: a set is as selective as its weakest member */
+#define REGEX_QUALITY 3 /* an expression's selectivity is unknown: rank it below most literals */
 static size_t lit_quality(const struct blist *s)
 {
     size_t q = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++)
-        q = MM_MIN(q, s->v[i].n);
+        q = MM_MIN(q, s->v[i].regex ? REGEX_QUALITY : s->v[i].n);
     return q;
+}
+
+static bool ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
 }
 
 /* The longest run of plain bytes in a glob's tokens: any text the glob matches contains it. */
@@ -1091,6 +1104,15 @@ static bool group_lits(const struct vgroup *g, struct blist *out)
         size_t n;
         if (m->kind == VK_GLOB && m->shape == G_GLOB && glob_fragment(m, &p, &n)) {
             bl_add(out, p, n);
+            continue;
+        }
+        if (m->kind == VK_RE && ascii(m->shown)) {
+            bl_add(out, m->shown, strlen(m->shown));
+            struct sigma_literal *l = &out->v[out->n - 1];
+            l->regex = true;
+            l->re_i = m->re_i;
+            l->re_m = m->re_m;
+            l->re_s = m->re_s;
             continue;
         }
         if (m->kind != VK_GLOB || m->shape == G_GLOB || m->litlen == 0) {
@@ -1151,7 +1173,9 @@ static void bl_copy_append(struct blist *dst, const struct blist *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         bl_add(dst, src->v[i].s, src->v[i].n);
-        dst->v[dst->n - 1].raw = src->v[i].raw;
+        char *copy = dst->v[dst->n - 1].s;
+        dst->v[dst->n - 1] = src->v[i];
+        dst->v[dst->n - 1].s = copy;
     }
 }
 

@@ -66,6 +66,11 @@ struct sigma_literal {
     char *s; /* lowercase unless the value was |cased; may hold NUL bytes (utf16) */
     size_t n;
     bool raw; /* from a keyword (no field): to be found in the raw message, else in a field value */
+    /* a regular expression (PCRE syntax, ASCII only) instead of a literal: what a prefilter that
+     * can approximate expressions (vectorscan's prefilter mode) may use; others treat the set as
+     * unconstrained. re_flags: 'i', 'm', 's' as the rule's modifiers say */
+    bool regex;
+    bool re_i, re_m, re_s;
 };
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n);
 void sigma_literals_free(struct sigma_literal *lits, size_t n);

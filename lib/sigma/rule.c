@@ -373,7 +373,7 @@ static enum mm_status check_item(struct sigma_rule *r, struct sigma_item *it, st
         if (has_mod(it, SM_EXPAND) && strchr(val->s, '%'))
             r->placeholders++;
         if (re) {
-            uint32_t opts = PCRE2_UTF | (has_mod(it, SM_RE_I) ? PCRE2_CASELESS : 0) |
+            uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (has_mod(it, SM_RE_I) ? PCRE2_CASELESS : 0) |
                             (has_mod(it, SM_RE_M) ? PCRE2_MULTILINE : 0) | (has_mod(it, SM_RE_S) ? PCRE2_DOTALL : 0);
             int ec;
             PCRE2_SIZE eo;

@@ -3,6 +3,7 @@
  * filters that may remove a match afterwards. */
 #include "base/prelude.h"
 #include "base/alloc.h"
+#include "base/str.h"
 #include "ruleset.h"
 
 #include <ctype.h>
@@ -29,7 +30,9 @@ struct sigma_ruleset {
      * scanned over the raw message */
     struct lit_part {
         char *product, *category;
-        hs_database_t *db[2];
+        hs_database_t *db[4]; /* by kind: field literals, keyword literals, field expressions, keyword expressions */
+        uint32_t *re_ids[4];  /* the expressions' ids (kinds 2, 3): taken as matched in text that is not UTF-8 */
+        size_t nre_ids[4];
     } *parts;
     size_t nparts;
     bool prefilter;
@@ -149,7 +152,7 @@ static uint32_t part_of(struct sigma_ruleset *rs, const struct sigma_rule *r)
         }
     }
     rs->parts = mm_reallocarray(rs->parts, rs->nparts + 1, sizeof *rs->parts);
-    rs->parts[rs->nparts] = (struct lit_part){ p, c, { NULL, NULL } };
+    rs->parts[rs->nparts] = (struct lit_part){ .product = p, .category = c };
     return (uint32_t)rs->nparts++;
 }
 
@@ -169,8 +172,38 @@ static size_t set_quality(const struct sigma_literal_set *s)
 {
     size_t q = SIZE_MAX;
     for (size_t i = 0; i < s->n; i++)
-        q = MM_MIN(q, s->v[i].n);
+        q = MM_MIN(q, s->v[i].regex ? 3 : s->v[i].n);
     return q;
+}
+
+/* vectorscan flags for a set member: literals caseless; expressions in prefilter mode (a superset
+ * of the matches: PCRE constructs it cannot run exactly are approximated), multi-line so that ^
+ * and $ hold at every field's start and end in the joined text */
+static unsigned member_flags(const struct sigma_literal *l)
+{
+    if (!l->regex)
+        return HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+    return HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY | HS_FLAG_MULTILINE | HS_FLAG_UTF8 |
+           (l->re_i ? HS_FLAG_CASELESS : 0) | (l->re_s ? HS_FLAG_DOTALL : 0);
+}
+
+/* Can the prefilter look for every member of the set? (an expression vectorscan cannot take, even
+ * approximated, makes the set unusable) */
+static bool set_usable(const struct sigma_literal_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->v[i].regex)
+            continue;
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *ce = NULL;
+        hs_error_t e = hs_expression_info(s->v[i].s, member_flags(&s->v[i]), &info, &ce);
+        free(info); /* allocated by vectorscan with malloc */
+        if (ce)
+            hs_free_compile_error(ce);
+        if (e != HS_SUCCESS)
+            return false;
+    }
+    return true;
 }
 
 enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, struct mm_error *err)
@@ -189,24 +222,28 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     const char **exprs = NULL;
     unsigned *flags = NULL, *ids = NULL;
     size_t *lens = NULL, cap = 0;
-    bool *raw = NULL;
+    uint8_t *kind = NULL;
     uint32_t *part = NULL;
     rs->need = mm_calloc(rs->n ? rs->n : 1, 1);
     for (size_t i = 0; i < rs->n; i++) {
         struct sigma_literal_set *sets;
         size_t nsets = sigma_required_literal_sets(rs->comp[i], &sets);
-        if (!nsets)
+        /* the sets the prefilter can use: the most selective, then only sets whose every literal
+         * is long enough to be rare (short ones cost the scan more than they save) */
+        size_t keep = 0;
+        for (size_t j = 0; j < nsets; j++) {
+            if ((keep == 0 || set_quality(&sets[j]) >= RULESET_EXTRA_SET_MIN) && set_usable(&sets[j]))
+                sets[keep++] = sets[j];
+            else
+                sigma_literals_free(sets[j].v, sets[j].n);
+        }
+        nsets = keep;
+        if (!nsets) {
+            mm_free(sets);
             continue;
+        }
         rs->always[i] = false;
         rs->st.prefiltered++;
-        /* beyond the most selective set, only sets whose every literal is long enough to be
-         * rare: short ones cost the scan more than they save in evaluations */
-        size_t keep = 1;
-        while (keep < nsets && set_quality(&sets[keep]) >= RULESET_EXTRA_SET_MIN)
-            keep++;
-        for (size_t j = keep; j < nsets; j++)
-            sigma_literals_free(sets[j].v, sets[j].n);
-        nsets = keep;
         rs->need[i] = (uint8_t)((1u << nsets) - 1);
         uint32_t pi = part_of(rs, rs->rules[i]);
         for (size_t j = 0; j < nsets; j++) {
@@ -220,15 +257,15 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
                     lens = mm_reallocarray(lens, cap, sizeof *lens);
                     rs->lit_rule = mm_reallocarray(rs->lit_rule, cap, sizeof *rs->lit_rule);
                     rs->lit_bit = mm_reallocarray(rs->lit_bit, cap, sizeof *rs->lit_bit);
-                    raw = mm_reallocarray(raw, cap, sizeof *raw);
+                    kind = mm_reallocarray(kind, cap, sizeof *kind);
                     part = mm_reallocarray(part, cap, sizeof *part);
                 }
                 exprs[rs->nlits] = lits[k].s;
                 lits[k].s = NULL; /* kept until compiled */
                 lens[rs->nlits] = lits[k].n;
-                raw[rs->nlits] = lits[k].raw;
+                kind[rs->nlits] = (uint8_t)(lits[k].raw + 2 * lits[k].regex);
                 part[rs->nlits] = pi;
-                flags[rs->nlits] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+                flags[rs->nlits] = member_flags(&lits[k]);
                 ids[rs->nlits] = (unsigned)rs->nlits;
                 rs->lit_rule[rs->nlits] = (uint32_t)i;
                 rs->lit_bit[rs->nlits] = (uint8_t)(1u << j);
@@ -237,16 +274,10 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
         }
         sigma_literal_sets_free(sets, nsets);
     }
-    rs->st.always = rs->n - rs->st.prefiltered;
-    rs->st.literals = rs->nlits;
-    rs->always_idx = mm_calloc(rs->n ? rs->n : 1, sizeof *rs->always_idx);
-    for (size_t i = 0; i < rs->n; i++)
-        if (rs->always[i])
-            rs->always_idx[rs->nalways++] = (uint32_t)i;
     /* one database per partition and kind: sort the literals by both, compile each run */
     struct lit_order *order = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *order);
     for (size_t i = 0; i < rs->nlits; i++)
-        order[i] = (struct lit_order){ (uint32_t)i, part[i] * 2 + raw[i] };
+        order[i] = (struct lit_order){ (uint32_t)i, part[i] * 4 + kind[i] };
     qsort(order, rs->nlits, sizeof *order, cmp_order);
     const char **e = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *e);
     unsigned *f = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *f), *d = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *d);
@@ -261,19 +292,49 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
         for (to = from; to < rs->nlits && order[to].key == key; to++)
             ;
         hs_compile_error_t *ce = NULL;
-        if (hs_compile_lit_multi(e + from, f + from, d + from, l + from, (unsigned)(to - from), HS_MODE_BLOCK, NULL,
-                                 &rs->parts[key / 2].db[key % 2], &ce) != HS_SUCCESS) {
-            st = mm_error_set(err, MM_ERR_INVALID, "vectorscan: %s", ce ? ce->message : "cannot compile");
+        hs_database_t **db = &rs->parts[key / 4].db[key % 4];
+        hs_error_t he = key % 4 >= 2 ? hs_compile_multi(e + from, f + from, d + from, (unsigned)(to - from),
+                                                         HS_MODE_BLOCK, NULL, db, &ce)
+                                     : hs_compile_lit_multi(e + from, f + from, d + from, l + from,
+                                                            (unsigned)(to - from), HS_MODE_BLOCK, NULL, db, &ce);
+        if (ce)
             hs_free_compile_error(ce);
+        if (he == HS_SUCCESS && key % 4 >= 2) {
+            struct lit_part *lp = &rs->parts[key / 4];
+            lp->re_ids[key % 4] = mm_calloc(to - from, sizeof *lp->re_ids[key % 4]);
+            memcpy(lp->re_ids[key % 4], d + from, (to - from) * sizeof *d);
+            lp->nre_ids[key % 4] = to - from;
+        }
+        if (he != HS_SUCCESS) {
+            if (key % 4 < 2) {
+                st = mm_error_set(err, MM_ERR_INVALID, "vectorscan cannot compile the rules' literals");
+                break;
+            }
+            /* expressions that passed one by one but not together: their rules go back to being
+             * evaluated on every event of their log source, so nothing is missed */
+            *db = NULL;
+            for (size_t k = from; k < to; k++) {
+                uint32_t r = rs->lit_rule[d[k]];
+                if (!rs->always[r]) {
+                    rs->always[r] = true;
+                    rs->st.prefiltered--;
+                }
+            }
         }
     }
+    rs->st.always = rs->n - rs->st.prefiltered;
+    rs->st.literals = rs->nlits;
+    rs->always_idx = mm_calloc(rs->n ? rs->n : 1, sizeof *rs->always_idx);
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->always[i])
+            rs->always_idx[rs->nalways++] = (uint32_t)i;
     mm_free(order);
     mm_free(e);
     mm_free(f);
     mm_free(d);
     mm_free(l);
     mm_free(part);
-    mm_free(raw);
+    mm_free(kind);
     for (size_t i = 0; i < rs->nlits; i++)
         mm_free((void *)(uintptr_t)exprs[i]);
     mm_free(exprs);
@@ -304,9 +365,11 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
     mm_free(rs->filt);
     mm_free(rs->filt_off);
     for (size_t i = 0; i < rs->nparts; i++) {
-        for (size_t k = 0; k < 2; k++)
+        for (size_t k = 0; k < 4; k++) {
             if (rs->parts[i].db[k])
                 hs_free_database(rs->parts[i].db[k]);
+            mm_free(rs->parts[i].re_ids[k]);
+        }
         mm_free(rs->parts[i].product);
         mm_free(rs->parts[i].category);
     }
@@ -348,7 +411,7 @@ struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
     /* one scratch serves every database; it fails only without memory, which the project's
      * allocation wrappers treat as fatal too (a sensor without its prefilter would miss matches) */
     for (size_t i = 0; i < rs->nparts; i++) {
-        for (size_t k = 0; k < 2; k++) {
+        for (size_t k = 0; k < 4; k++) {
             if (rs->parts[i].db[k] && hs_alloc_scratch(rs->parts[i].db[k], &s->hs) != HS_SUCCESS) {
                 fputs("mamori: out of memory (vectorscan scratch)\n", stderr);
                 abort();
@@ -408,6 +471,22 @@ size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, co
     return sigma_ruleset_match_report(rs, s, ev, fn, NULL, ctx);
 }
 
+/* Expressions run on vectorscan in UTF-8 mode (as PCRE2 runs them on the rules' behalf), which
+ * needs valid UTF-8: text that is not (a raw byte a charset conversion let through) counts as
+ * matching every expression, so the rules are evaluated exactly rather than missed. */
+static void scan_expressions(struct sigma_scratch *s, const struct lit_part *lp, size_t kind, const char *text,
+                             size_t len, int *utf8)
+{
+    if (*utf8 < 0)
+        *utf8 = mm_utf8_valid(text, len);
+    if (*utf8) {
+        hs_scan(lp->db[kind], text, (unsigned)MM_MIN(len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+        return;
+    }
+    for (size_t i = 0; i < lp->nre_ids[kind]; i++)
+        on_literal(lp->re_ids[kind][i], 0, 0, 0, s);
+}
+
 static bool part_fits(const char *part, const char *ev, bool category)
 {
     if (!*part)
@@ -456,9 +535,10 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
         const uint32_t *parts;
         size_t np = event_parts(rs, s, ev, &parts);
         bool have_text = false;
+        int text_utf8 = -1, raw_utf8 = -1; /* not checked yet */
         for (size_t k = 0; k < np; k++) {
             const struct lit_part *lp = &rs->parts[parts[k]];
-            if (lp->db[0] && ev->nfields) {
+            if ((lp->db[0] || lp->db[2]) && ev->nfields) {
                 struct buf *t = &s->text;
                 if (!have_text) {
                     buf_reset(t);
@@ -468,11 +548,16 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
                     }
                     have_text = true;
                 }
-                hs_scan(lp->db[0], t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+                if (lp->db[0])
+                    hs_scan(lp->db[0], t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+                if (lp->db[2])
+                    scan_expressions(s, lp, 2, t->data, t->len, &text_utf8);
             }
             if (lp->db[1] && ev->raw_len)
                 hs_scan(lp->db[1], ev->raw, (unsigned)MM_MIN(ev->raw_len, (size_t)UINT32_MAX), 0, s->hs, on_literal,
                         s);
+            if (lp->db[3] && ev->raw_len)
+                scan_expressions(s, lp, 3, ev->raw, ev->raw_len, &raw_utf8);
         }
         s->candidates += s->ntouched;
     }

@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "sigma/match.h"
 #include "sigma/rule.h"
+#include "sigma/ruleset.h"
 #include "sigma/ytree.h"
 
 #include <unistd.h>
@@ -393,6 +394,81 @@ static void test_time_modifiers(void)
     event_release(&mev);
 }
 
+/* Rules whose only constraint is a regular expression are prefiltered by vectorscan in prefilter
+ * mode (UTF-8, multi-line): they must match exactly what they match without the prefilter, also
+ * on text that is not UTF-8 and with characters longer than a byte. */
+static size_t count_hits(struct sigma_ruleset *rs, const char *cmdline, const char *user)
+{
+    struct event ev;
+    event_init(&ev);
+    ev.raw = "x";
+    ev.raw_len = 1;
+    event_set_logsource(&ev, "windows", "process_creation", "sysmon");
+    event_add_cstr(&ev, "CommandLine", cmdline);
+    event_add_cstr(&ev, "User", user);
+    struct sigma_scratch *scr = sigma_scratch_new(rs);
+    size_t n = sigma_ruleset_match(rs, scr, &ev, NULL, NULL);
+    sigma_scratch_free(scr);
+    event_release(&ev);
+    return n;
+}
+
+static struct sigma_ruleset *regex_rules(bool prefilter)
+{
+    static const char *dets[] = {
+        "  s:\n    CommandLine|re: '^cmd\\.exe /c .*whoami'\n  condition: s\n",
+        "  s:\n    CommandLine|re: 'x.y{2}z'\n  condition: s\n",          /* '.' is one character */
+        "  s:\n    User|re|i: '^ADMIN[0-9]+$'\n  condition: s\n",          /* anchors hold per field */
+    };
+    struct sigma_ruleset *rs = sigma_ruleset_new();
+    for (size_t i = 0; i < MM_ARRAY_LEN(dets); i++) {
+        char yaml[512], why[300];
+        snprintf(yaml, sizeof yaml, RULE_HEAD "detection:\n%s", dets[i]);
+        struct sigma_rule *r = compile(yaml, why, sizeof why);
+        struct mm_error err;
+        struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+        CHECK(c != NULL);
+        if (c)
+            sigma_ruleset_add(rs, r, c);
+        else
+            sigma_rule_free(r);
+    }
+    struct mm_error err;
+    CHECK(sigma_ruleset_build(rs, prefilter, &err) == MM_OK);
+    return rs;
+}
+
+static void test_regex_prefilter(void)
+{
+    struct sigma_ruleset *on = regex_rules(true), *off = regex_rules(false);
+    struct sigma_ruleset_stats st;
+    sigma_ruleset_stats(on, &st);
+    CHECK(st.always == 0 && st.prefiltered == 3); /* every expression went into the prefilter */
+    static const struct {
+        const char *cmd, *user;
+        size_t hits;
+    } cases[] = {
+        { "cmd.exe /c echo & whoami", "alice", 1 },
+        { "powershell cmd.exe /c whoami", "alice", 0 },       /* ^: the field's start */
+        { "x\xc3\xa9yyz", "bob", 1 },                         /* xéyyz: é is one character */
+        { "xyyz", "bob", 0 },
+        { "cmd.exe /c whoami \xff\xfe", "alice", 1 },          /* not UTF-8: still found */
+        { "x\xff\xfeyyz", "bob", 0 },                         /* not UTF-8: two bytes, not one character */
+        { "notepad", "admin42", 1 },
+        { "notepad", "Admin7", 1 },                           /* |i */
+        { "notepad", "xadmin7", 0 },
+        { "admin7", "alice", 0 },                             /* only in its own field */
+    };
+    for (size_t i = 0; i < MM_ARRAY_LEN(cases); i++) {
+        size_t a = count_hits(on, cases[i].cmd, cases[i].user), b = count_hits(off, cases[i].cmd, cases[i].user);
+        CHECK(a == cases[i].hits && b == cases[i].hits);
+        if (a != cases[i].hits || b != cases[i].hits)
+            printf("# case %zu: %zu with the prefilter, %zu without, expected %zu\n", i, a, b, cases[i].hits);
+    }
+    sigma_ruleset_free(on);
+    sigma_ruleset_free(off);
+}
+
 int main(void)
 {
     test_conditions();
@@ -401,5 +477,6 @@ int main(void)
     test_matching();
     test_placeholders();
     test_time_modifiers();
+    test_regex_prefilter();
     return UNIT_DONE();
 }
