@@ -93,6 +93,7 @@ static void bl_add(struct blist *l, const char *p, size_t n)
     l->v[l->n].n = n;
     l->v[l->n].raw = false;
     l->v[l->n].regex = l->v[l->n].re_i = l->v[l->n].re_m = l->v[l->n].re_s = false;
+    l->v[l->n].field = NULL;
     l->n++;
 }
 
@@ -1213,8 +1214,10 @@ static void cnf_or(struct cnf *a, struct cnf *b)
 /* keywords are looked for in the raw message, field values in the fields */
 static void mark_source(const struct imatch *im, struct blist *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         s->v[i].raw = im->item->field == NULL;
+        s->v[i].field = im->item->field;
+    }
 }
 
 static void item_cnf(const struct imatch *im, struct cnf *out)

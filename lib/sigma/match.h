@@ -71,6 +71,7 @@ struct sigma_literal {
      * unconstrained. re_flags: 'i', 'm', 's' as the rule's modifiers say */
     bool regex;
     bool re_i, re_m, re_s;
+    const char *field; /* the field the member is looked for in (owned by the rule); NULL: raw */
 };
 bool sigma_required_literals(const struct sigma_compiled *c, struct sigma_literal **lits, size_t *n);
 void sigma_literals_free(struct sigma_literal *lits, size_t n);

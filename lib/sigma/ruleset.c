@@ -35,6 +35,10 @@ struct sigma_ruleset {
         size_t nre_ids[4];
     } *parts;
     size_t nparts;
+    /* the names of the fields any field literal or expression is looked for in (open addressing,
+     * a power of two): an event's other fields are left out of the scanned text */
+    const char **fields;
+    size_t fields_cap, nfields;
     bool prefilter;
     /* filters; rule i's are filt[filt_off[i] .. filt_off[i + 1]) */
     struct sigma_filter **filters;
@@ -166,6 +170,53 @@ static int cmp_order(const void *a, const void *b)
     return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->lit < y->lit ? -1 : x->lit > y->lit);
 }
 
+static uint64_t name_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool field_wanted(const struct sigma_ruleset *rs, const char *name, size_t n)
+{
+    if (!rs->fields_cap)
+        return false;
+    for (size_t i = name_hash(name, n) & (rs->fields_cap - 1);; i = (i + 1) & (rs->fields_cap - 1)) {
+        const char *f = rs->fields[i];
+        if (!f)
+            return false;
+        if (!strncmp(f, name, n) && f[n] == '\0')
+            return true;
+    }
+}
+
+static void field_add(struct sigma_ruleset *rs, const char *name)
+{
+    if (field_wanted(rs, name, strlen(name)))
+        return;
+    if ((rs->nfields + 1) * 2 > rs->fields_cap) {
+        size_t cap = rs->fields_cap ? rs->fields_cap * 2 : 256;
+        const char **t = mm_calloc(cap, sizeof *t);
+        for (size_t i = 0; i < rs->fields_cap; i++) {
+            if (!rs->fields[i])
+                continue;
+            size_t k = name_hash(rs->fields[i], strlen(rs->fields[i])) & (cap - 1);
+            while (t[k])
+                k = (k + 1) & (cap - 1);
+            t[k] = rs->fields[i];
+        }
+        mm_free(rs->fields);
+        rs->fields = t;
+        rs->fields_cap = cap;
+    }
+    size_t k = name_hash(name, strlen(name)) & (rs->fields_cap - 1);
+    while (rs->fields[k])
+        k = (k + 1) & (rs->fields_cap - 1);
+    rs->fields[k] = name;
+    rs->nfields++;
+}
+
 /* the shortest literal of a set: what its selectivity is judged by */
 #define RULESET_EXTRA_SET_MIN 5
 static size_t set_quality(const struct sigma_literal_set *s)
@@ -264,6 +315,8 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
                 lits[k].s = NULL; /* kept until compiled */
                 lens[rs->nlits] = lits[k].n;
                 kind[rs->nlits] = (uint8_t)(lits[k].raw + 2 * lits[k].regex);
+                if (lits[k].field)
+                    field_add(rs, lits[k].field); /* the rule's own string: lives as long as rs */
                 part[rs->nlits] = pi;
                 flags[rs->nlits] = member_flags(&lits[k]);
                 ids[rs->nlits] = (unsigned)rs->nlits;
@@ -374,6 +427,7 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
         mm_free(rs->parts[i].category);
     }
     mm_free(rs->parts);
+    mm_free(rs->fields);
     mm_free(rs);
 }
 
@@ -543,7 +597,10 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
                 if (!have_text) {
                     buf_reset(t);
                     for (unsigned i = 0; i < ev->nfields; i++) {
-                        buf_append(t, ev->fields[i].value, ev->fields[i].len);
+                        const struct event_field *f = &ev->fields[i];
+                        if (!field_wanted(rs, f->name, f->name_len))
+                            continue; /* no rule looks for anything in it */
+                        buf_append(t, f->value, f->len);
                         buf_append_char(t, '\n');
                     }
                     have_text = true;
