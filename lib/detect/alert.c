@@ -13,6 +13,7 @@
 #include "event/json.h"
 #include "alert.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/random.h>
@@ -62,6 +63,7 @@ void alert_sink_options_default(struct alert_sink_options *o)
         .max_events = 10,
         .max_open = 100000,
         .file_size = 16u << 20,
+        .spool_max = 1ull << 30,
     };
 }
 
@@ -101,6 +103,56 @@ static char *dup_opt(const char *s)
     return s ? mm_strdup(s) : NULL;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keep the spool within spool_max: delete the oldest files (their names sort by time), never the
+ * one being written. */
+static void trim_spool(struct alert_sink *s, const char *current)
+{
+    if (!s->o.spool_max)
+        return;
+    DIR *d = opendir(s->dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    uint64_t total = 0;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (strncmp(de->d_name, "alerts-", 7) != 0 || len < 7 || strcmp(de->d_name + len - 6, ".jsonl") != 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, 0) != 0)
+            continue;
+        names = mm_reallocarray(names, n + 1, sizeof *names);
+        names[n++] = mm_strdup(de->d_name);
+        total += (uint64_t)st.st_size;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < n && total > s->o.spool_max; i++) {
+        if (!strcmp(names[i], current))
+            break;
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", s->dir, names[i]);
+        if (stat(path, &st) == 0 && unlink(path) == 0) {
+            total -= (uint64_t)st.st_size;
+            s->st.files_deleted++;
+            mm_log_warn("alert", "alert spool '%s' over %llu bytes: deleted its oldest file '%s' (nothing "
+                        "collected it)", s->dir, (unsigned long long)s->o.spool_max, names[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        mm_free(names[i]);
+    mm_free(names);
+}
+
 static void open_file(struct alert_sink *s, int64_t now)
 {
     if (s->fd >= 0) {
@@ -124,6 +176,7 @@ static void open_file(struct alert_sink *s, int64_t now)
     }
     s->file_bytes = 0;
     s->file_opened = now;
+    trim_spool(s, strrchr(path, '/') + 1);
 }
 
 static void write_record(struct alert_sink *s, struct open_alert *a, int64_t now)

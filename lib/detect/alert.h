@@ -36,6 +36,8 @@ struct alert_sink_options {
     size_t max_events;     /* events kept per alert; more are counted as omitted */
     size_t max_open;       /* alerts aggregating at once; past it the oldest is closed */
     uint64_t file_size;    /* start a new spool file past this size */
+    uint64_t spool_max;    /* when the spool's files pass this total, the oldest are deleted
+                            * (nothing collects them yet); 0: no limit */
 };
 void alert_sink_options_default(struct alert_sink_options *o);
 
@@ -58,6 +60,7 @@ struct alert_sink_stats {
     uint64_t evicted;    /* alerts closed early because max_open was reached */
     uint64_t write_errors;
     uint64_t open;
+    uint64_t files_deleted; /* spool files deleted to keep within spool_max */
 };
 void alert_sink_stats(const struct alert_sink *s, struct alert_sink_stats *st);
 

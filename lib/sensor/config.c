@@ -91,6 +91,8 @@ static const struct conf_var sensor_vars[] = {
       CONF_RESTART, NULL, "repeats of an alert (same rule and key) within this window are aggregated" },
     { "alert_max_events", CONF_INT, S(alert_max_events), "10", 0, 1000, CONF_RESTART, NULL,
       "triggering events kept in an alert; more are counted" },
+    { "alert_spool_max", CONF_SIZE, S(alert_spool_max), "1g", 0, 1ll << 50, CONF_RESTART, NULL,
+      "when the spool's files pass this total, the oldest are deleted (logged, counted); 0: no limit" },
     { "alert_max_open", CONF_SIZE, S(alert_max_open), "100000", 1, 10000000, CONF_RESTART, NULL,
       "alerts aggregating at once; past it the oldest is closed early (counted)" },
     { "correlation_memory", CONF_SIZE, S(correlation_memory), "64m", 1 << 20, 64ll << 30, CONF_RESTART,

@@ -71,6 +71,7 @@ struct sensor_config {
     int64_t alert_window;
     int64_t alert_max_events;
     uint64_t alert_max_open;
+    uint64_t alert_spool_max;
     uint64_t correlation_memory;
     int64_t correlation_max_events;
     struct listener_config listeners[SENSOR_MAX_LISTENERS];

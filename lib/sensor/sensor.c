@@ -413,6 +413,7 @@ static enum mm_status detection_options(const struct sensor_config *c, struct se
     o->alerts.window_ns = c->alert_window;
     o->alerts.max_events = (size_t)c->alert_max_events;
     o->alerts.max_open = (size_t)c->alert_max_open;
+    o->alerts.spool_max = c->alert_spool_max;
     return MM_OK;
 }
 

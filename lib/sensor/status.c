@@ -149,11 +149,11 @@ void sensor_status_json(struct sensor *s, struct buf *b)
                       ",\"evicted_groups\":%" PRIu64 ",\"refused_hits\":%" PRIu64 "}"
                       ",\"alerts\":{\"reports\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"records\":%" PRIu64
                       ",\"aggregated\":%" PRIu64 ",\"open\":%" PRIu64 ",\"evicted\":%" PRIu64
-                      ",\"write_errors\":%" PRIu64 "},\"queued_bytes\":%" PRIu64 "}",
+                      ",\"write_errors\":%" PRIu64 ",\"files_deleted\":%" PRIu64 "},\"queued_bytes\":%" PRIu64 "}",
                    ds.generation, ds.rules, ds.correlations, ds.filters, ds.refused, ds.ioc_indicators,
                    ds.ioc_generation, ds.events, ds.sigma_hits, ds.ioc_hits, ds.facts, ds.suppressed,
                    ds.corr.bytes, ds.corr.groups, ds.corr.fired, ds.corr.evicted_groups, ds.corr.refused_hits,
-                   a->reports, a->alerts, a->records, a->aggregated, a->open, a->evicted, a->write_errors,
+                   a->reports, a->alerts, a->records, a->aggregated, a->open, a->evicted, a->write_errors, a->files_deleted,
                    detectout_queued(s->detect));
     }
     uint64_t skewed = 0;

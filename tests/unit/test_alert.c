@@ -190,6 +190,42 @@ static void test_evict(void)
     alert_sink_close(s);
 }
 
+/* Past spool_max, the oldest files go; the one being written stays. */
+static void test_spool_max(void)
+{
+    struct alert_sink_options o;
+    alert_sink_options_default(&o);
+    o.dir = dir;
+    o.file_size = 1000;  /* a new file every few records */
+    o.spool_max = 3000;
+    struct mm_error err;
+    struct alert_sink *s = alert_sink_open(&o, &err);
+    CHECK(s != NULL);
+    const char *ev = "{\"message\":\"a line long enough to fill the small spool files quickly, padding padding\"}";
+    size_t len = strlen(ev);
+    int64_t t0 = 1900000000 * MM_NS_PER_SEC;
+    for (int i = 0; i < 60; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "h%d", i);
+        struct alert_report r = report("rule-s", key, t0, &ev, &len);
+        alert_sink_report(s, &r, t0 + i * 1000); /* distinct names: files are named by their time */
+    }
+    struct alert_sink_stats st;
+    alert_sink_stats(s, &st);
+    CHECK(st.records == 60);
+    CHECK(st.files_deleted > 0);
+    alert_sink_close(s);
+    struct buf b;
+    buf_init(&b, BUF_NO_MAX);
+    size_t nf;
+    read_all(&b, &nf);
+    CHECK(b.len <= 3000 + 1500); /* within the cap, give or take the file being written */
+    CHECK(all_json(&b));
+    CHECK(strstr(b.data, "\"key\":\"h59\"") != NULL); /* the newest kept */
+    CHECK(strstr(b.data, "\"key\":\"h0\"") == NULL);  /* the oldest deleted */
+    buf_release(&b);
+}
+
 static void test_uuid(void)
 {
     char a[37], b[37];
@@ -220,6 +256,9 @@ int main(void)
     if (system(cmd) != 0)
         return 1;
     test_evict();
+    if (system(cmd) != 0)
+        return 1;
+    test_spool_max();
     test_uuid();
     test_bad_dir();
     if (system(cmd) != 0)
