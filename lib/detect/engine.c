@@ -969,7 +969,7 @@ static void on_detector(void *ctx, const struct detect_alert *a)
     alert_sink_report(d->sink, &rep, mm_now_ns());
 }
 
-static void consume_records(struct detect *d, const char *data, size_t len, bool process)
+void detect_consume(struct detect *d, const char *data, size_t len)
 {
     struct detect_rules *cur = NULL;
     const char *p = data, *end = data + len;
@@ -985,7 +985,7 @@ static void consume_records(struct detect *d, const char *data, size_t len, bool
             cur = get_ptr(&r);
             continue;
         }
-        if (!process || !cur)
+        if (!cur)
             continue;
         switch (h.type) {
         case REC_SIGMA: {
@@ -1028,15 +1028,7 @@ static void consume_records(struct detect *d, const char *data, size_t len, bool
     rules_unref(cur);
 }
 
-void detect_consume(struct detect *d, const char *data, size_t len)
-{
-    consume_records(d, data, len, true);
-}
 
-void detect_discard(struct detect *d, const char *data, size_t len)
-{
-    consume_records(d, data, len, false);
-}
 
 void detect_tick(struct detect *d, int64_t now)
 {

@@ -72,8 +72,6 @@ void detect_worker_sync(struct detect_worker *w);
 void detect_consume(struct detect *d, const char *data, size_t len);
 /* Advance time-driven state: detector intervals, correlation windows, alert windows, spool sync. */
 void detect_tick(struct detect *d, int64_t now_ns);
-/* Release the references of a batch that will not be consumed. */
-void detect_discard(struct detect *d, const char *data, size_t len);
 
 struct detect_stats {
     uint64_t generation;      /* rules loaded so far (1 at start, +1 per reload) */

@@ -152,6 +152,14 @@ static enum mm_status validate_top(void *instance, struct mm_error *err)
     return MM_OK;
 }
 
+void sensor_alert_spool(const struct sensor_config *cfg, char *out, size_t outlen)
+{
+    if (cfg->alert_spool && cfg->alert_spool[0])
+        snprintf(out, outlen, "%s", cfg->alert_spool);
+    else
+        snprintf(out, outlen, "%s/alerts", cfg->state_dir);
+}
+
 bool sensor_detection_on(const struct sensor_config *cfg)
 {
     return (cfg->rules && cfg->rules[0]) || (cfg->ioc && cfg->ioc[0]) || cfg->detectors;

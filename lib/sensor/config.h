@@ -94,6 +94,9 @@ struct detectors_config;
 enum mm_status sensor_detectors_config(const struct sensor_config *cfg, struct detectors_config *dc,
                                        struct mm_error *err);
 
+/* The alert spool directory: alert_spool, else <state_dir>/alerts. */
+void sensor_alert_spool(const struct sensor_config *cfg, char *out, size_t outlen);
+
 /* Is detection configured (rules, IOC files or the stateful detectors)? */
 bool sensor_detection_on(const struct sensor_config *cfg);
 

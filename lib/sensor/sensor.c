@@ -391,10 +391,7 @@ static enum mm_status detection_options(const struct sensor_config *c, struct se
 {
     split_list(c->rules, &dl->rules, &dl->nrules);
     split_list(c->ioc, &dl->ioc, &dl->nioc);
-    if (c->alert_spool && c->alert_spool[0])
-        snprintf(dl->spool, sizeof dl->spool, "%s", c->alert_spool);
-    else
-        snprintf(dl->spool, sizeof dl->spool, "%s/alerts", c->state_dir);
+    sensor_alert_spool(c, dl->spool, sizeof dl->spool);
     detect_options_default(o);
     o->rules = (const char *const *)dl->rules;
     o->nrules = dl->nrules;

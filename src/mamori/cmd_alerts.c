@@ -208,10 +208,7 @@ static bool spool_from_config(const char *conf, char *out, size_t outlen)
         die_msg("%s", err.msg);
         return false;
     }
-    if (cfg.alert_spool && cfg.alert_spool[0])
-        snprintf(out, outlen, "%s", cfg.alert_spool);
-    else
-        snprintf(out, outlen, "%s/alerts", cfg.state_dir);
+    sensor_alert_spool(&cfg, out, outlen);
     sensor_config_free(&cfg);
     return true;
 }
