@@ -24,20 +24,31 @@ struct sigma_ruleset {
     uint8_t *lit_bit;
     uint8_t *need;
     size_t nlits;
-    /* literal databases by the log source of their rules' (product, category; "" when the rule
-     * leaves it out): an event is scanned only with those its log source can match. db[0]: the
-     * literals of field values, scanned over the event's field values; db[1]: of keywords,
-     * scanned over the raw message */
+    /* literal databases by the log source of their rules (product, category, service; "" when the
+     * rule leaves it out): an event is scanned only with those its log source can match. Field
+     * literals are scanned over the values of their own field; keyword literals over the raw
+     * message */
     struct lit_part {
-        char *product, *category;
+        char *product, *category, *service;
         hs_database_t *db[4]; /* by kind: field literals, keyword literals, field expressions, keyword expressions */
         uint32_t *re_ids[4];  /* the expressions' ids (kinds 2, 3): taken as matched in text that is not UTF-8 */
         size_t nre_ids[4];
+        /* field literals and expressions by the field they are looked for in, sorted by field id:
+         * each field value is scanned only for its own (db[0], db[2] hold those without a field,
+         * scanned over all the field values joined) */
+        struct lit_field {
+            uint32_t fid;
+            hs_database_t *db[2]; /* the field's literals; its expressions */
+            uint32_t *re_ids;     /* the expressions' ids, as above */
+            size_t nre_ids;
+        } *fl;
+        size_t nfl;
     } *parts;
     size_t nparts;
-    /* the names of the fields any field literal or expression is looked for in (open addressing,
-     * a power of two): an event's other fields are left out of the scanned text */
-    const char **fields;
+    /* the names of the fields any field literal or expression is looked for in, numbered as they
+     * come: fslot is an open-addressing table (a power of two) of id + 1 (0: empty) */
+    uint32_t *fslot;
+    const char **fname;
     size_t fields_cap, nfields;
     bool prefilter;
     /* filters; rule i's are filt[filt_off[i] .. filt_off[i + 1]) */
@@ -56,7 +67,7 @@ struct sigma_scratch {
     /* the partitions of the last log sources seen (parsers' log source strings are static, so
      * their addresses identify them) */
     struct {
-        const char *product, *category;
+        const char *product, *category, *service;
         uint32_t *parts;
         size_t n;
         bool used;
@@ -144,30 +155,41 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-/* The partition of a rule's literals: its (product, category), added when new. */
+/* The partition of a rule's literals: its (product, category, service), added when new. */
 static uint32_t part_of(struct sigma_ruleset *rs, const struct sigma_rule *r)
 {
-    char *p = lower_dup(r->logsource.product), *c = lower_dup(r->logsource.category);
+    char *p = lower_dup(r->logsource.product), *c = lower_dup(r->logsource.category),
+         *v = lower_dup(r->logsource.service);
     for (size_t i = 0; i < rs->nparts; i++) {
-        if (!strcmp(rs->parts[i].product, p) && !strcmp(rs->parts[i].category, c)) {
+        if (!strcmp(rs->parts[i].product, p) && !strcmp(rs->parts[i].category, c) &&
+            !strcmp(rs->parts[i].service, v)) {
             mm_free(p);
             mm_free(c);
+            mm_free(v);
             return (uint32_t)i;
         }
     }
     rs->parts = mm_reallocarray(rs->parts, rs->nparts + 1, sizeof *rs->parts);
-    rs->parts[rs->nparts] = (struct lit_part){ .product = p, .category = c };
+    rs->parts[rs->nparts] = (struct lit_part){ .product = p, .category = c, .service = v };
     return (uint32_t)rs->nparts++;
 }
 
 struct lit_order {
-    uint32_t lit, key; /* key: partition * 2 + (keyword literal) */
+    uint32_t lit, part, fid; /* fid: FID_NONE for keywords and literals without a field */
+    uint8_t kind;
 };
+#define FID_NONE UINT32_MAX
 
 static int cmp_order(const void *a, const void *b)
 {
     const struct lit_order *x = a, *y = b;
-    return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->lit < y->lit ? -1 : x->lit > y->lit);
+    if (x->part != y->part)
+        return x->part < y->part ? -1 : 1;
+    if (x->fid != y->fid)
+        return x->fid < y->fid ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->lit > y->lit) - (x->lit < y->lit);
 }
 
 static uint64_t name_hash(const char *p, size_t n)
@@ -178,43 +200,49 @@ static uint64_t name_hash(const char *p, size_t n)
     return h;
 }
 
-static bool field_wanted(const struct sigma_ruleset *rs, const char *name, size_t n)
+/* The id of a field some literal is looked for in, or FID_NONE. */
+static uint32_t field_id(const struct sigma_ruleset *rs, const char *name, size_t n)
 {
     if (!rs->fields_cap)
-        return false;
+        return FID_NONE;
     for (size_t i = name_hash(name, n) & (rs->fields_cap - 1);; i = (i + 1) & (rs->fields_cap - 1)) {
-        const char *f = rs->fields[i];
-        if (!f)
-            return false;
+        uint32_t id = rs->fslot[i];
+        if (!id)
+            return FID_NONE;
+        const char *f = rs->fname[id - 1];
         if (!strncmp(f, name, n) && f[n] == '\0')
-            return true;
+            return id - 1;
     }
 }
 
-static void field_add(struct sigma_ruleset *rs, const char *name)
+static void fslot_put(uint32_t *slots, size_t cap, const char *name, uint32_t id)
 {
-    if (field_wanted(rs, name, strlen(name)))
-        return;
+    size_t k = name_hash(name, strlen(name)) & (cap - 1);
+    while (slots[k])
+        k = (k + 1) & (cap - 1);
+    slots[k] = id + 1;
+}
+
+/* name: the rule's own string, which lives as long as rs */
+static uint32_t field_add(struct sigma_ruleset *rs, const char *name)
+{
+    uint32_t id = field_id(rs, name, strlen(name));
+    if (id != FID_NONE)
+        return id;
     if ((rs->nfields + 1) * 2 > rs->fields_cap) {
         size_t cap = rs->fields_cap ? rs->fields_cap * 2 : 256;
-        const char **t = mm_calloc(cap, sizeof *t);
-        for (size_t i = 0; i < rs->fields_cap; i++) {
-            if (!rs->fields[i])
-                continue;
-            size_t k = name_hash(rs->fields[i], strlen(rs->fields[i])) & (cap - 1);
-            while (t[k])
-                k = (k + 1) & (cap - 1);
-            t[k] = rs->fields[i];
-        }
-        mm_free(rs->fields);
-        rs->fields = t;
+        uint32_t *t = mm_calloc(cap, sizeof *t);
+        for (size_t i = 0; i < rs->nfields; i++)
+            fslot_put(t, cap, rs->fname[i], (uint32_t)i);
+        mm_free(rs->fslot);
+        rs->fslot = t;
         rs->fields_cap = cap;
+        rs->fname = mm_reallocarray(rs->fname, cap / 2, sizeof *rs->fname);
     }
-    size_t k = name_hash(name, strlen(name)) & (rs->fields_cap - 1);
-    while (rs->fields[k])
-        k = (k + 1) & (rs->fields_cap - 1);
-    rs->fields[k] = name;
-    rs->nfields++;
+    id = (uint32_t)rs->nfields++;
+    rs->fname[id] = name;
+    fslot_put(rs->fslot, rs->fields_cap, name, id);
+    return id;
 }
 
 /* the shortest literal of a set: what its selectivity is judged by */
@@ -274,7 +302,7 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     unsigned *flags = NULL, *ids = NULL;
     size_t *lens = NULL, cap = 0;
     uint8_t *kind = NULL;
-    uint32_t *part = NULL;
+    uint32_t *part = NULL, *fid = NULL;
     rs->need = mm_calloc(rs->n ? rs->n : 1, 1);
     for (size_t i = 0; i < rs->n; i++) {
         struct sigma_literal_set *sets;
@@ -310,13 +338,13 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
                     rs->lit_bit = mm_reallocarray(rs->lit_bit, cap, sizeof *rs->lit_bit);
                     kind = mm_reallocarray(kind, cap, sizeof *kind);
                     part = mm_reallocarray(part, cap, sizeof *part);
+                    fid = mm_reallocarray(fid, cap, sizeof *fid);
                 }
                 exprs[rs->nlits] = lits[k].s;
                 lits[k].s = NULL; /* kept until compiled */
                 lens[rs->nlits] = lits[k].n;
                 kind[rs->nlits] = (uint8_t)(lits[k].raw + 2 * lits[k].regex);
-                if (lits[k].field)
-                    field_add(rs, lits[k].field); /* the rule's own string: lives as long as rs */
+                fid[rs->nlits] = lits[k].field && !lits[k].raw ? field_add(rs, lits[k].field) : FID_NONE;
                 part[rs->nlits] = pi;
                 flags[rs->nlits] = member_flags(&lits[k]);
                 ids[rs->nlits] = (unsigned)rs->nlits;
@@ -327,10 +355,10 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
         }
         sigma_literal_sets_free(sets, nsets);
     }
-    /* one database per partition and kind: sort the literals by both, compile each run */
+    /* one database per partition, field and kind: sort the literals by the three, compile each run */
     struct lit_order *order = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *order);
     for (size_t i = 0; i < rs->nlits; i++)
-        order[i] = (struct lit_order){ (uint32_t)i, part[i] * 4 + kind[i] };
+        order[i] = (struct lit_order){ (uint32_t)i, part[i], fid[i], kind[i] };
     qsort(order, rs->nlits, sizeof *order, cmp_order);
     const char **e = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *e);
     unsigned *f = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *f), *d = mm_calloc(rs->nlits ? rs->nlits : 1, sizeof *d);
@@ -341,37 +369,58 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     }
     enum mm_status st = MM_OK;
     for (size_t from = 0, to; from < rs->nlits && st == MM_OK; from = to) {
-        uint32_t key = order[from].key;
-        for (to = from; to < rs->nlits && order[to].key == key; to++)
+        const struct lit_order *o = &order[from];
+        for (to = from; to < rs->nlits && order[to].part == o->part && order[to].fid == o->fid &&
+                        order[to].kind == o->kind;
+             to++)
             ;
+        struct lit_part *lp = &rs->parts[o->part];
+        bool expr = o->kind >= 2;
+        hs_database_t **db;
+        uint32_t **re_ids;
+        size_t *nre_ids;
+        if (o->fid == FID_NONE) {
+            db = &lp->db[o->kind];
+            re_ids = &lp->re_ids[o->kind];
+            nre_ids = &lp->nre_ids[o->kind];
+        } else {
+            if (!lp->nfl || lp->fl[lp->nfl - 1].fid != o->fid) {
+                lp->fl = mm_reallocarray(lp->fl, lp->nfl + 1, sizeof *lp->fl);
+                lp->fl[lp->nfl++] = (struct lit_field){ .fid = o->fid };
+            }
+            struct lit_field *lf = &lp->fl[lp->nfl - 1];
+            db = &lf->db[expr];
+            re_ids = &lf->re_ids;
+            nre_ids = &lf->nre_ids;
+        }
         hs_compile_error_t *ce = NULL;
-        hs_database_t **db = &rs->parts[key / 4].db[key % 4];
-        hs_error_t he = key % 4 >= 2 ? hs_compile_multi(e + from, f + from, d + from, (unsigned)(to - from),
-                                                         HS_MODE_BLOCK, NULL, db, &ce)
-                                     : hs_compile_lit_multi(e + from, f + from, d + from, l + from,
-                                                            (unsigned)(to - from), HS_MODE_BLOCK, NULL, db, &ce);
+        hs_error_t he = expr ? hs_compile_multi(e + from, f + from, d + from, (unsigned)(to - from), HS_MODE_BLOCK,
+                                                NULL, db, &ce)
+                             : hs_compile_lit_multi(e + from, f + from, d + from, l + from, (unsigned)(to - from),
+                                                    HS_MODE_BLOCK, NULL, db, &ce);
         if (ce)
             hs_free_compile_error(ce);
-        if (he == HS_SUCCESS && key % 4 >= 2) {
-            struct lit_part *lp = &rs->parts[key / 4];
-            lp->re_ids[key % 4] = mm_calloc(to - from, sizeof *lp->re_ids[key % 4]);
-            memcpy(lp->re_ids[key % 4], d + from, (to - from) * sizeof *d);
-            lp->nre_ids[key % 4] = to - from;
-        }
-        if (he != HS_SUCCESS) {
-            if (key % 4 < 2) {
-                st = mm_error_set(err, MM_ERR_INVALID, "vectorscan cannot compile the rules' literals");
-                break;
+        if (he == HS_SUCCESS) {
+            rs->st.databases++;
+            if (expr) {
+                *re_ids = mm_calloc(to - from, sizeof **re_ids);
+                memcpy(*re_ids, d + from, (to - from) * sizeof *d);
+                *nre_ids = to - from;
             }
-            /* expressions that passed one by one but not together: their rules go back to being
-             * evaluated on every event of their log source, so nothing is missed */
-            *db = NULL;
-            for (size_t k = from; k < to; k++) {
-                uint32_t r = rs->lit_rule[d[k]];
-                if (!rs->always[r]) {
-                    rs->always[r] = true;
-                    rs->st.prefiltered--;
-                }
+            continue;
+        }
+        if (!expr) {
+            st = mm_error_set(err, MM_ERR_INVALID, "vectorscan cannot compile the rules' literals");
+            break;
+        }
+        /* expressions that passed one by one but not together: their rules go back to being
+         * evaluated on every event of their log source, so nothing is missed */
+        *db = NULL;
+        for (size_t k = from; k < to; k++) {
+            uint32_t r = rs->lit_rule[d[k]];
+            if (!rs->always[r]) {
+                rs->always[r] = true;
+                rs->st.prefiltered--;
             }
         }
     }
@@ -387,6 +436,7 @@ enum mm_status sigma_ruleset_build(struct sigma_ruleset *rs, bool prefilter, str
     mm_free(d);
     mm_free(l);
     mm_free(part);
+    mm_free(fid);
     mm_free(kind);
     for (size_t i = 0; i < rs->nlits; i++)
         mm_free((void *)(uintptr_t)exprs[i]);
@@ -423,11 +473,21 @@ void sigma_ruleset_free(struct sigma_ruleset *rs)
                 hs_free_database(rs->parts[i].db[k]);
             mm_free(rs->parts[i].re_ids[k]);
         }
+        for (size_t j = 0; j < rs->parts[i].nfl; j++) {
+            struct lit_field *lf = &rs->parts[i].fl[j];
+            for (size_t k = 0; k < 2; k++)
+                if (lf->db[k])
+                    hs_free_database(lf->db[k]);
+            mm_free(lf->re_ids);
+        }
+        mm_free(rs->parts[i].fl);
         mm_free(rs->parts[i].product);
         mm_free(rs->parts[i].category);
+        mm_free(rs->parts[i].service);
     }
     mm_free(rs->parts);
-    mm_free(rs->fields);
+    mm_free(rs->fslot);
+    mm_free(rs->fname);
     mm_free(rs);
 }
 
@@ -469,6 +529,15 @@ struct sigma_scratch *sigma_scratch_new(const struct sigma_ruleset *rs)
             if (rs->parts[i].db[k] && hs_alloc_scratch(rs->parts[i].db[k], &s->hs) != HS_SUCCESS) {
                 fputs("mamori: out of memory (vectorscan scratch)\n", stderr);
                 abort();
+            }
+        }
+        for (size_t j = 0; j < rs->parts[i].nfl; j++) {
+            for (size_t k = 0; k < 2; k++) {
+                hs_database_t *db = rs->parts[i].fl[j].db[k];
+                if (db && hs_alloc_scratch(db, &s->hs) != HS_SUCCESS) {
+                    fputs("mamori: out of memory (vectorscan scratch)\n", stderr);
+                    abort();
+                }
             }
         }
     }
@@ -528,17 +597,31 @@ size_t sigma_ruleset_match(struct sigma_ruleset *rs, struct sigma_scratch *s, co
 /* Expressions run on vectorscan in UTF-8 mode (as PCRE2 runs them on the rules' behalf), which
  * needs valid UTF-8: text that is not (a raw byte a charset conversion let through) counts as
  * matching every expression, so the rules are evaluated exactly rather than missed. */
-static void scan_expressions(struct sigma_scratch *s, const struct lit_part *lp, size_t kind, const char *text,
-                             size_t len, int *utf8)
+static void scan_expressions(struct sigma_scratch *s, const hs_database_t *db, const uint32_t *re_ids, size_t nre_ids,
+                             const char *text, size_t len, int *utf8)
 {
     if (*utf8 < 0)
         *utf8 = mm_utf8_valid(text, len);
     if (*utf8) {
-        hs_scan(lp->db[kind], text, (unsigned)MM_MIN(len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
+        hs_scan(db, text, (unsigned)MM_MIN(len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
         return;
     }
-    for (size_t i = 0; i < lp->nre_ids[kind]; i++)
-        on_literal(lp->re_ids[kind][i], 0, 0, 0, s);
+    for (size_t i = 0; i < nre_ids; i++)
+        on_literal(re_ids[i], 0, 0, 0, s);
+}
+
+/* A partition's databases for field fid, or NULL. */
+static const struct lit_field *part_field(const struct lit_part *lp, uint32_t fid)
+{
+    size_t lo = 0, hi = lp->nfl;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (lp->fl[mid].fid < fid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lp->nfl && lp->fl[lo].fid == fid ? &lp->fl[lo] : NULL;
 }
 
 static bool part_fits(const char *part, const char *ev, bool category)
@@ -553,13 +636,13 @@ static bool part_fits(const char *part, const char *ev, bool category)
 }
 
 /* The partitions whose rules the event's log source can match (the same test as
- * sigma_logsource_matches, on product and category), cached by the log source's addresses. */
+ * sigma_logsource_matches), cached by the log source's addresses. */
 static size_t event_parts(const struct sigma_ruleset *rs, struct sigma_scratch *s, const struct event *ev,
                           const uint32_t **parts)
 {
-    const char *p = ev->logsource.product, *c = ev->logsource.category;
+    const char *p = ev->logsource.product, *c = ev->logsource.category, *v = ev->logsource.service;
     for (size_t i = 0; i < PART_CACHE; i++) {
-        if (s->cache[i].used && s->cache[i].product == p && s->cache[i].category == c) {
+        if (s->cache[i].used && s->cache[i].product == p && s->cache[i].category == c && s->cache[i].service == v) {
             *parts = s->cache[i].parts;
             return s->cache[i].n;
         }
@@ -567,10 +650,12 @@ static size_t event_parts(const struct sigma_ruleset *rs, struct sigma_scratch *
     size_t slot = s->cache_next++ % PART_CACHE;
     s->cache[slot].product = p;
     s->cache[slot].category = c;
+    s->cache[slot].service = v;
     s->cache[slot].used = true;
     s->cache[slot].n = 0;
     for (size_t i = 0; i < rs->nparts; i++)
-        if (part_fits(rs->parts[i].product, p, false) && part_fits(rs->parts[i].category, c, true))
+        if (part_fits(rs->parts[i].product, p, false) && part_fits(rs->parts[i].category, c, true) &&
+            part_fits(rs->parts[i].service, v, false))
             s->cache[slot].parts[s->cache[slot].n++] = (uint32_t)i;
     *parts = s->cache[slot].parts;
     return s->cache[slot].n;
@@ -584,23 +669,45 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
     s->ntouched = 0;
     sigma_evctx_reset(&s->evx, ev);
     if (rs->prefilter && s->hs) {
-        /* field literals in the field values (one text, NL between), keyword literals in the raw
-         * message: a Windows event's JSON is twice its values, and its values are escaped in it */
+        /* each field value is scanned for the literals of its own field; keyword literals in the
+         * raw message (a Windows event's JSON is twice its values, and its values are escaped in it) */
         const uint32_t *parts;
         size_t np = event_parts(rs, s, ev, &parts);
-        bool have_text = false;
+        uint32_t fids[EVENT_MAX_FIELDS];
+        int8_t futf8[EVENT_MAX_FIELDS];
+        bool have_fids = false, have_text = false;
         int text_utf8 = -1, raw_utf8 = -1; /* not checked yet */
         for (size_t k = 0; k < np; k++) {
             const struct lit_part *lp = &rs->parts[parts[k]];
+            if (lp->nfl && ev->nfields) {
+                if (!have_fids) {
+                    for (unsigned i = 0; i < ev->nfields; i++) {
+                        fids[i] = field_id(rs, ev->fields[i].name, ev->fields[i].name_len);
+                        futf8[i] = -1;
+                    }
+                    have_fids = true;
+                }
+                for (unsigned i = 0; i < ev->nfields; i++) {
+                    const struct lit_field *lf = fids[i] == FID_NONE ? NULL : part_field(lp, fids[i]);
+                    if (!lf)
+                        continue;
+                    const struct event_field *fv = &ev->fields[i];
+                    if (lf->db[0] && fv->len)
+                        hs_scan(lf->db[0], fv->value, (unsigned)MM_MIN(fv->len, (size_t)UINT32_MAX), 0, s->hs,
+                                on_literal, s);
+                    if (lf->db[1]) {
+                        int u = futf8[i];
+                        scan_expressions(s, lf->db[1], lf->re_ids, lf->nre_ids, fv->value, fv->len, &u);
+                        futf8[i] = (int8_t)u;
+                    }
+                }
+            }
             if ((lp->db[0] || lp->db[2]) && ev->nfields) {
                 struct buf *t = &s->text;
                 if (!have_text) {
                     buf_reset(t);
                     for (unsigned i = 0; i < ev->nfields; i++) {
-                        const struct event_field *f = &ev->fields[i];
-                        if (!field_wanted(rs, f->name, f->name_len))
-                            continue; /* no rule looks for anything in it */
-                        buf_append(t, f->value, f->len);
+                        buf_append(t, ev->fields[i].value, ev->fields[i].len);
                         buf_append_char(t, '\n');
                     }
                     have_text = true;
@@ -608,13 +715,13 @@ size_t sigma_ruleset_match_report(struct sigma_ruleset *rs, struct sigma_scratch
                 if (lp->db[0])
                     hs_scan(lp->db[0], t->data, (unsigned)MM_MIN(t->len, (size_t)UINT32_MAX), 0, s->hs, on_literal, s);
                 if (lp->db[2])
-                    scan_expressions(s, lp, 2, t->data, t->len, &text_utf8);
+                    scan_expressions(s, lp->db[2], lp->re_ids[2], lp->nre_ids[2], t->data, t->len, &text_utf8);
             }
             if (lp->db[1] && ev->raw_len)
                 hs_scan(lp->db[1], ev->raw, (unsigned)MM_MIN(ev->raw_len, (size_t)UINT32_MAX), 0, s->hs, on_literal,
                         s);
             if (lp->db[3] && ev->raw_len)
-                scan_expressions(s, lp, 3, ev->raw, ev->raw_len, &raw_utf8);
+                scan_expressions(s, lp->db[3], lp->re_ids[3], lp->nre_ids[3], ev->raw, ev->raw_len, &raw_utf8);
         }
         s->candidates += s->ntouched;
     }

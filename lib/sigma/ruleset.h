@@ -30,6 +30,7 @@ void sigma_ruleset_free(struct sigma_ruleset *rs);
 
 struct sigma_ruleset_stats {
     size_t rules, prefiltered, always, literals;
+    size_t databases; /* vectorscan databases the literals were compiled into */
     size_t filters, filtered_rules; /* filters added; rules with at least one filter */
     uint64_t events, candidates, evaluated, matches;
     uint64_t suppressed; /* rule matches a filter removed (not in matches) */

@@ -452,11 +452,11 @@ static int rules_test(int argc, char **argv)
     struct sigma_corr_stats cst;
     sigma_corr_engine_stats(corr, &cst);
     fprintf(stderr, "%zu rules loaded, %" PRIu64 " refused; %zu filters on %zu rules; %zu correlations; prefilter %s: "
-            "%zu rules behind %zu literals, %zu always evaluated; %" PRIu64 " lines, %" PRIu64 " rule evaluations, %"
+            "%zu rules behind %zu literals in %zu databases, %zu always evaluated; %" PRIu64 " lines, %" PRIu64 " rule evaluations, %"
             PRIu64 " matches, suppressed by filters: %" PRIu64 "; correlations fired: %" PRIu64 "; parsing took %.3f s "
             "(%.2f us per event); matching took %.3f s (%.1f us per event)\n", nrules, refused,
             rst.filters, rst.filtered_rules, ld.ncorrelations, prefilter ? "on" : "off", rst.prefiltered, rst.literals,
-            rst.always, lines, rst.evaluated, matches, suppressed, fired, (double)t_parse / 1e9,
+            rst.databases, rst.always, lines, rst.evaluated, matches, suppressed, fired, (double)t_parse / 1e9,
             lines ? (double)t_parse / 1e3 / (double)lines : 0.0, (double)t_match / 1e9,
             lines ? (double)t_match / 1e3 / (double)lines : 0.0);
     linereader_release(&lr);

@@ -469,6 +469,60 @@ static void test_regex_prefilter(void)
     sigma_ruleset_free(off);
 }
 
+/* Field literals are looked for in their own field only: a literal in another field makes no
+ * candidate, a repeated field is searched in every occurrence, and a rule for another service's
+ * events is not a candidate either. */
+static void test_field_prefilter(void)
+{
+    static const char *rules[] = {
+        RULE_HEAD "detection:\n  s:\n    Image|endswith: '\\mimikatz.exe'\n  condition: s\n",
+        "title: t2\nlogsource:\n  product: windows\n  service: security\n"
+        "detection:\n  s:\n    CommandLine|contains: 'mimikatz'\n  condition: s\n",
+    };
+    struct sigma_ruleset *rs = sigma_ruleset_new();
+    for (size_t i = 0; i < MM_ARRAY_LEN(rules); i++) {
+        char why[300];
+        struct mm_error err;
+        struct sigma_rule *r = compile(rules[i], why, sizeof why);
+        struct sigma_compiled *c = r ? sigma_compile_matchers(r, &err) : NULL;
+        CHECK(c != NULL);
+        if (c)
+            sigma_ruleset_add(rs, r, c);
+        else
+            sigma_rule_free(r);
+    }
+    struct mm_error err;
+    CHECK(sigma_ruleset_build(rs, true, &err) == MM_OK);
+    static const struct {
+        const char *f1, *v1, *f2, *v2;
+        size_t candidates, hits;
+    } cases[] = {
+        { "CommandLine", "C:\\t\\mimikatz.exe", "Image", "C:\\w\\cmd.exe", 0, 0 }, /* other field, other service */
+        { "Image", "C:\\w\\cmd.exe", "Image", "C:\\t\\mimikatz.exe", 1, 1 },       /* the second Image */
+        { "Image", "C:\\t\\mimikatz.exe", "User", "x", 1, 1 },
+        { "Image", "C:\\t\\mimikatz.exe.bak", "User", "x", 1, 0 },                  /* verified exactly */
+    };
+    for (size_t i = 0; i < MM_ARRAY_LEN(cases); i++) {
+        struct event ev;
+        event_init(&ev);
+        ev.raw = "x";
+        ev.raw_len = 1;
+        event_set_logsource(&ev, "windows", "process_creation", "sysmon");
+        event_add_cstr(&ev, cases[i].f1, cases[i].v1);
+        event_add_cstr(&ev, cases[i].f2, cases[i].v2);
+        struct sigma_ruleset_stats before, after;
+        sigma_ruleset_stats(rs, &before);
+        struct sigma_scratch *scr = sigma_scratch_new(rs);
+        size_t n = sigma_ruleset_match(rs, scr, &ev, NULL, NULL);
+        sigma_scratch_free(scr);
+        sigma_ruleset_stats(rs, &after);
+        CHECK(n == cases[i].hits);
+        CHECK(after.candidates - before.candidates == cases[i].candidates);
+        event_release(&ev);
+    }
+    sigma_ruleset_free(rs);
+}
+
 int main(void)
 {
     test_conditions();
@@ -478,5 +532,6 @@ int main(void)
     test_placeholders();
     test_time_modifiers();
     test_regex_prefilter();
+    test_field_prefilter();
     return UNIT_DONE();
 }
