@@ -16,9 +16,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral -Wno-format-truncation -Wpointer-arith \
            -Wcast-qual -Wundef
 OPT     ?= -O2 -g
-CFLAGS  += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -Ilib -I$(BUILD)/gen -MMD -MP
+CFLAGS  += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -Ilib -I$(BUILD)/gen -I/usr/include/postgresql -MMD -MP
 LDFLAGS += $(SANFLAGS) -pthread
-LDLIBS  := -lssl -lcrypto -lzstd -lyaml -lpcre2-8 -lhs
+LDLIBS  := -lssl -lcrypto -lzstd -lyaml -lpcre2-8 -lhs -lmicrohttpd -ljansson -largon2 -lsqlite3 -lpq
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -81,7 +81,7 @@ FUZZ_PARSERS := $(sort $(shell grep -ho '^const struct parser parser_[a-z0-9_]* 
                   sed 's/^const struct parser parser_\([a-z0-9_]*\) =/\1/'))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%) $(FUZZ_PARSERS:%=build-fuzz/fuzz_parser_%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
-FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-unknown-warning-option -Wno-missing-prototypes -pthread -Ilib -Ibuild-fuzz/gen \
+FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-unknown-warning-option -Wno-missing-prototypes -pthread -Ilib -Ibuild-fuzz/gen -I/usr/include/postgresql \
                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
 FUZZ_LINK := -fsanitize=fuzzer,address,undefined -pthread

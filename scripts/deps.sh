@@ -9,6 +9,10 @@ set -eu
 packages=(
     # build
     gcc make pkg-config libssl-dev libc-bin libzstd-dev libyaml-dev libpcre2-dev libvectorscan-dev
+    # the server: HTTPS, JSON, Argon2id, metadata in SQLite or PostgreSQL
+    libmicrohttpd-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
+    # tests: a real PostgreSQL on loopback, a real browser (playwright-core from npm drives it)
+    postgresql chromium
     # the store benchmark's baseline (zstd, zstdgrep)
     zstd
     # fuzzing (libFuzzer comes with clang's runtime)
@@ -26,6 +30,10 @@ for group in "$@"; do
     esac
 done
 missing=()
+# node and npm drive the browser tests; a machine may have them from elsewhere (NodeSource ships npm
+# inside its nodejs), so Debian's packages are asked for only when the commands are absent
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
@@ -41,7 +49,7 @@ echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # installing a daemon starts it; the tests and benchmarks start their own instances on loopback
-for svc in rsyslog squid postfix slapd freeradius clamav-daemon clamav-freshclam; do
+for svc in rsyslog squid postfix slapd freeradius clamav-daemon clamav-freshclam postgresql; do
     if dpkg-query -W "$svc" >/dev/null 2>&1; then
         $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 ||
             $SUDO service "$svc" stop >/dev/null 2>&1 || true

@@ -42,6 +42,8 @@ enum mm_status {
     MM_ERR_NOMEM,
     MM_ERR_TLS,
     MM_ERR_STATE, /* operation not allowed in the current state */
+    MM_ERR_EXISTS, /* already exists (a unique key is taken) */
+    MM_ERR_DENIED, /* not permitted to the caller */
 };
 
 /* Human-readable name of a status, for messages. Never NULL. */

@@ -17,6 +17,8 @@ const char *mm_status_str(enum mm_status st)
     case MM_ERR_NOMEM: return "out of memory";
     case MM_ERR_TLS: return "TLS error";
     case MM_ERR_STATE: return "invalid state";
+    case MM_ERR_EXISTS: return "already exists";
+    case MM_ERR_DENIED: return "permission denied";
     }
     return "unknown status";
 }

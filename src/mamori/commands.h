@@ -8,6 +8,8 @@ int cmd_sensor(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_ioc(int argc, char **argv);
+int cmd_server(int argc, char **argv);
+int cmd_admin(int argc, char **argv);
 /* cmd_store.c: `mamori log verify|search|export|import|pubkey|retention` */
 int cmd_log_verify(int argc, char **argv);
 int cmd_log_search(int argc, char **argv);

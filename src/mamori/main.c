@@ -13,6 +13,8 @@ static const struct command {
     { "rules", cmd_rules, "Sigma rules: check them, and test them on logs" },
     { "ioc", cmd_ioc, "indicators of compromise: check feeds, match them against logs" },
     { "alerts", cmd_alerts, "list and show the alerts in a sensor's spool" },
+    { "server", cmd_server, "the HTTPS API and web UI: organisations, people, alerts, notifications" },
+    { "admin", cmd_admin, "administer the server from its machine: bootstrap, imports, credentials" },
 };
 
 void die_msg(const char *fmt, ...)

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_server.c: the server's model on a real database: migrations, the organisation tree,
+ * people and roles, the subtree rule (a member never sees or changes another member's data),
+ * permissions, the hash-chained audit trail and the CSV imports. Runs on SQLite always and on
+ * PostgreSQL too when MAMORI_TEST_PG names a database (tests/db/backends.sh starts one). */
+#include "unit.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "server/server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int64_t mk_org(struct db *db, const struct actor *a, int64_t parent, const char *kind, const char *code,
+                      const char *ja)
+{
+    struct org_input in = { parent, kind, code, ja, "", 0 };
+    int64_t id = 0;
+    struct mm_error err = { "" };
+    if (db_begin(db, &err) != MM_OK)
+        return 0;
+    enum mm_status rc = org_create(db, a, &in, &id, &err);
+    if (rc == MM_OK)
+        rc = db_commit(db, &err);
+    else
+        db_rollback(db);
+    if (rc != MM_OK)
+        printf("# org_create %s: %s\n", code, err.msg);
+    return rc == MM_OK ? id : 0;
+}
+
+static int64_t mk_person(struct db *db, const struct actor *a, int64_t org, const char *login, const char *role)
+{
+    struct person_input in = { org, login, login, "", "", NULL, NULL };
+    int64_t id = 0;
+    struct mm_error err = { "" };
+    db_begin(db, &err);
+    enum mm_status rc = person_create(db, a, &in, &id, &err);
+    if (rc == MM_OK && role)
+        rc = person_role(db, a, id, org, role, true, &err);
+    if (rc == MM_OK)
+        rc = db_commit(db, &err);
+    else
+        db_rollback(db);
+    if (rc != MM_OK)
+        printf("# person %s: %s\n", login, err.msg);
+    return rc == MM_OK ? id : 0;
+}
+
+static size_t count_rows(struct db *db, const char *sql)
+{
+    struct db_stmt *st = db_prepare(db, sql, NULL);
+    size_t n = st && db_step(st, NULL) == DB_ROW ? (size_t)db_column_int64(st, 0) : (size_t)-1;
+    db_finalize(st);
+    return n;
+}
+
+static bool has_org_code(json_t *list, const char *code)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        if (!strcmp(json_string_value(json_object_get(o, "code")), code))
+            return true;
+    }
+    return false;
+}
+
+static void suite(const char *url)
+{
+    printf("# backend: %s\n", url);
+    struct mm_error err = { "" };
+    struct db *db = db_open(url, &err);
+    CHECK(db != NULL);
+    if (!db) {
+        printf("# %s\n", err.msg);
+        return;
+    }
+    size_t nm;
+    const struct db_migration *m = server_migrations(&nm);
+    int applied = -1;
+    CHECK(db_migrate(db, m, nm, &applied, &err) == MM_OK);
+    CHECK(applied == (int)nm);
+    CHECK(db_migrate(db, m, nm, &applied, &err) == MM_OK && applied == 0); /* idempotent */
+    CHECK(db_schema_version(db, &err) == m[nm - 1].version);
+    /* a database from a newer program is refused, not "migrated" */
+    db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)", &err);
+    CHECK(db_migrate(db, m, nm, &applied, &err) == MM_ERR_STATE && strstr(err.msg, "newer"));
+    db_exec(db, "DELETE FROM schema_migrations WHERE version = 999", &err);
+
+    struct actor sys;
+    actor_system(&sys);
+    int64_t nisc = mk_org(db, &sys, 0, "centre", "nisc", "内閣サイバーセキュリティセンター");
+    int64_t mof = mk_org(db, &sys, nisc, "member", "mof", "財務省");
+    int64_t mof_b = mk_org(db, &sys, mof, "bureau", "mof-kanbo", "大臣官房");
+    int64_t mext = mk_org(db, &sys, nisc, "member", "mext", "文部科学省");
+    int64_t mext_b = mk_org(db, &sys, mext, "bureau", "mext-kanbo", "大臣官房");
+    CHECK(nisc && mof && mof_b && mext && mext_b);
+    CHECK(mk_org(db, &sys, nisc, "member", "mof", "dup") == 0); /* codes are unique */
+
+    int64_t centre_admin = mk_person(db, &sys, nisc, "admin", "admin");
+    int64_t mof_admin = mk_person(db, &sys, mof, "mof-admin", "admin");
+    int64_t mof_staff = mk_person(db, &sys, mof_b, "mof-staff", "staff");
+    int64_t mof_b2 = mk_person(db, &sys, mof_b, "mof-b2", "staff");
+    int64_t mext_admin = mk_person(db, &sys, mext, "mext-admin", "admin");
+    int64_t mext_staff = mk_person(db, &sys, mext_b, "mext-staff", NULL);
+    CHECK(centre_admin && mof_admin && mof_staff && mof_b2 && mext_admin && mext_staff);
+
+    struct actor ca, ma, ms;
+    CHECK(actor_load(db, centre_admin, &ca, &err) == MM_OK);
+    CHECK(actor_load(db, mof_admin, &ma, &err) == MM_OK);
+    CHECK(actor_load(db, mof_staff, &ms, &err) == MM_OK);
+
+    /* the centre sees every organisation, a member only its subtree */
+    json_t *l = org_list(db, &ca, &err);
+    CHECK(l && json_array_size(l) == 5);
+    json_decref(l);
+    l = org_list(db, &ma, &err);
+    CHECK(l && json_array_size(l) == 2 && has_org_code(l, "mof") && has_org_code(l, "mof-kanbo") &&
+          !has_org_code(l, "mext"));
+    json_decref(l);
+    enum mm_status rc;
+    json_t *o = org_get(db, &ma, mext, &rc, &err);
+    CHECK(!o && rc == MM_ERR_NOT_FOUND); /* not "forbidden": its existence does not leak */
+    o = org_get(db, &ma, mof_b, &rc, &err);
+    CHECK(o && rc == MM_OK);
+    json_decref(o);
+    CHECK(org_id_by_code(db, &ma, "mext") == 0 && org_id_by_code(db, &ma, "mof-kanbo") == mof_b);
+
+    /* a member's administrator cannot create, read or change anything of another member */
+    CHECK(mk_person(db, &ma, mext, "intruder", NULL) == 0);
+    o = person_get(db, &ma, mext_staff, &rc, &err);
+    CHECK(!o && rc == MM_ERR_NOT_FOUND);
+    CHECK(person_role(db, &ma, mext_staff, mext, "admin", true, &err) == MM_ERR_NOT_FOUND);
+    CHECK(person_role(db, &ma, mof_staff, mext, "admin", true, &err) == MM_ERR_NOT_FOUND);
+    struct person_input up = { 0, NULL, "renamed", NULL, NULL, NULL, NULL };
+    CHECK(person_update(db, &ma, mext_staff, &up, &err) == MM_ERR_NOT_FOUND);
+    CHECK(org_update(db, &ma, mext, "x", NULL, NULL, &err) == MM_ERR_NOT_FOUND);
+    struct org_input oin = { mext, "bureau", "evil", "x", "", 0 };
+    CHECK(org_create(db, &ma, &oin, NULL, &err) == MM_ERR_NOT_FOUND);
+    struct person_query pq = { .limit = 100 };
+    json_t *pl = person_list(db, &ma, &pq, &rc, &err);
+    CHECK(pl && json_array_size(json_object_get(pl, "people")) == 3); /* mof-admin, mof-staff, mof-b2 */
+    json_decref(pl);
+    pq.org_id = mext;
+    pl = person_list(db, &ma, &pq, &rc, &err);
+    CHECK(!pl); /* the other member's subtree is not found */
+    pq.org_id = 0;
+    pl = person_list(db, &ca, &pq, &rc, &err);
+    CHECK(pl && json_array_size(json_object_get(pl, "people")) == 6);
+    json_decref(pl);
+
+    /* staff: see themselves, not the directory, change nothing but their language */
+    o = person_get(db, &ms, mof_staff, &rc, &err);
+    CHECK(o && rc == MM_OK && json_array_size(json_object_get(o, "roles")) == 1);
+    json_decref(o);
+    o = person_get(db, &ms, mof_b2, &rc, &err); /* a colleague of the same bureau */
+    CHECK(!o && rc == MM_ERR_DENIED);
+    o = person_get(db, &ms, mof_admin, &rc, &err); /* the same member: in scope, not permitted */
+    CHECK(!o && rc == MM_ERR_DENIED);
+    o = person_get(db, &ms, mext_staff, &rc, &err); /* another member: not found */
+    CHECK(!o && rc == MM_ERR_NOT_FOUND);
+    CHECK(person_list(db, &ms, &pq, &rc, &err) == NULL);
+    struct person_input lang = { 0, NULL, NULL, NULL, NULL, NULL, "en" };
+    CHECK(person_update(db, &ms, mof_staff, &lang, &err) == MM_OK);
+    CHECK(person_update(db, &ms, mof_staff, &up, &err) == MM_ERR_DENIED);
+    CHECK(!actor_can(&ms, PERM_MANAGE_PEOPLE, ms.path) && actor_can(&ma, PERM_MANAGE_PEOPLE, ms.path));
+    CHECK(!actor_can(&ma, PERM_MANAGE_PEOPLE, "/1/999/"));
+
+    /* text is stored as given: an SQL injection attempt is just a name */
+    const char *evil = "Robert'); DROP TABLE people;-- <script>alert(1)</script>";
+    struct person_input ev = { 0, NULL, evil, NULL, NULL, NULL, NULL };
+    CHECK(person_update(db, &ma, mof_staff, &ev, &err) == MM_OK);
+    o = person_get(db, &ma, mof_staff, &rc, &err);
+    CHECK(o && !strcmp(json_string_value(json_object_get(o, "name")), evil));
+    json_decref(o);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM people") == 6);
+    /* search: % and _ are literal */
+    pq = (struct person_query){ .q = "DROP TABLE", .limit = 10 };
+    pl = person_list(db, &ma, &pq, &rc, &err);
+    CHECK(pl && json_array_size(json_object_get(pl, "people")) == 1);
+    json_decref(pl);
+    pq.q = "%";
+    pl = person_list(db, &ma, &pq, &rc, &err);
+    CHECK(pl && json_array_size(json_object_get(pl, "people")) == 0);
+    json_decref(pl);
+    struct person_input badname = { 0, NULL, "a\x01b", NULL, NULL, NULL, NULL };
+    CHECK(person_update(db, &ma, mof_staff, &badname, &err) == MM_ERR_INVALID && strstr(err.msg, "name"));
+
+    /* imports: organisations (a parent defined further down), then people with roles */
+    const char *orgs_csv = "code,parent_code,kind,name_ja,name_en\n"
+                           "mof-kanbo-div1,mof-kanbo2,division,文書課,Documents Division\n"
+                           "mof-kanbo2,mof,bureau,主計局,Budget Bureau\n";
+    struct import_stats is;
+    CHECK(import_orgs_csv(db, &ma, orgs_csv, strlen(orgs_csv), &is, &err) == MM_OK);
+    CHECK(is.rows == 2 && is.created == 2);
+    const char *bad_orgs = "code,parent_code,kind,name_ja\nx1,mext,bureau,外\n";
+    CHECK(import_orgs_csv(db, &ma, bad_orgs, strlen(bad_orgs), &is, &err) == MM_ERR_NOT_FOUND &&
+          strstr(err.msg, "line 2"));
+    struct buf csv;
+    buf_init(&csv, BUF_NO_MAX);
+    buf_append_str(&csv, "login,org_code,name,email,staff_no,status,roles\n");
+    for (int i = 0; i < 2000; i++)
+        buf_printf(&csv, "u%04d,%s,\"職員 %d, 財務\",u%04d@mof.example,%d,%s,%s\n", i,
+                   i % 2 ? "mof-kanbo-div1" : "mof-kanbo", i, i, i, i % 50 ? "active" : "leave",
+                   i == 7 ? "staff;security_manager@mof-kanbo-div1" : "staff");
+    CHECK(import_people_csv(db, &ma, csv.data, csv.len, &is, &err) == MM_OK);
+    if (err.msg[0])
+        printf("# import: %s\n", err.msg);
+    CHECK(is.rows == 2000 && is.created == 2000 && is.updated == 0);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM people") == 2006);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM people WHERE status = 'leave'") == 40);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM roles WHERE role = 'security_manager'") == 1);
+    CHECK(import_people_csv(db, &ma, csv.data, csv.len, &is, &err) == MM_OK && is.updated == 2000 && !is.created);
+    /* one bad row (an organisation of another member) and nothing of the file is kept */
+    buf_printf(&csv, "late,mext-kanbo,x,,,active,staff\n");
+    buf_printf(&csv, "later,mof-kanbo,y,,,active,staff\n");
+    CHECK(import_people_csv(db, &ma, csv.data, csv.len, &is, &err) == MM_ERR_NOT_FOUND);
+    CHECK(strstr(err.msg, "line 2002") != NULL);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM people WHERE login IN ('late', 'later')") == 0);
+    buf_release(&csv);
+    /* keyset paging through the directory */
+    pq = (struct person_query){ .limit = 500 };
+    size_t seen = 0, pages = 0;
+    for (;;) {
+        pl = person_list(db, &ma, &pq, &rc, &err);
+        if (!pl)
+            break;
+        seen += json_array_size(json_object_get(pl, "people"));
+        pages++;
+        json_t *next = json_object_get(pl, "next_after");
+        bool more = json_is_integer(next);
+        pq.after_id = more ? json_integer_value(next) : 0;
+        json_decref(pl);
+        if (!more)
+            break;
+    }
+    CHECK(seen == 2003 && pages == 5);
+
+    /* the audit trail: intact, then broken where a record was changed */
+    int64_t count = 0, bad = 0;
+    CHECK(audit_verify(db, &count, &bad, &err) == MM_OK && count >= 15);
+    json_t *al = audit_list(db, &ma, 0, 1000, &err); /* a member's records only */
+    CHECK(al && json_array_size(json_object_get(al, "records")) > 0);
+    size_t ai;
+    json_t *rec;
+    bool foreign = false;
+    json_array_foreach(json_object_get(al, "records"), ai, rec)
+    {
+        int64_t org = json_integer_value(json_object_get(rec, "org_id"));
+        foreign |= org == mext || org == mext_b || org == nisc || org == 0;
+    }
+    CHECK(!foreign);
+    json_decref(al);
+    CHECK(audit_list(db, &ms, 0, 10, &err) == NULL); /* staff: not at all */
+    al = audit_list(db, &ca, 0, 1000, &err);
+    CHECK(al && json_array_size(json_object_get(al, "records")) == (size_t)count);
+    json_decref(al);
+    db_exec(db, "UPDATE audit SET actor = 'person:999' WHERE id = 3", &err);
+    CHECK(audit_verify(db, &count, &bad, &err) == MM_ERR_PARSE && bad == 3 && count == 2);
+    db_close(db);
+}
+
+int main(void)
+{
+    char path[] = "/tmp/mamori-test-server-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        close(fd);
+    unlink(path);
+    char url[256];
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    suite(url);
+    unlink(path);
+    char side[300];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    const char *pg = getenv("MAMORI_TEST_PG");
+    if (pg && *pg)
+        suite(pg);
+    return UNIT_DONE();
+}
