@@ -4,11 +4,13 @@
 #include "base/prelude.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "net/addr.h"
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -353,6 +355,17 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
     }
 }
 
+/* libmicrohttpd's own messages (TLS alerts from clients, resets) go to the debug log: they are
+ * about single connections, not the server */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    mm_log(MM_LOG_DEBUG, "http", "%s", msg);
+}
+
 /* the path and query are decoded by the handler itself (a %00 must be refused, not cut at) */
 static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -389,7 +402,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
                             (unsigned)30, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-                            completed, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+                            completed, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
                             s->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, s->key, MHD_OPTION_HTTPS_MEM_CERT,
                             s->cert, MHD_OPTION_HTTPS_PRIORITIES,
                             "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE", MHD_OPTION_END);

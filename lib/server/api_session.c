@@ -255,13 +255,28 @@ out:
     json_decref(b);
 }
 
+/* the id of the scope's root: the last id in its path */
+static int64_t scope_id(const struct actor *a)
+{
+    size_t n = strlen(a->path);
+    if (n < 3)
+        return 0;
+    const char *p = a->path + n - 2;
+    while (p > a->path && *p != '/')
+        p--;
+    int64_t id = 0;
+    return mm_parse_i64(p + 1, (size_t)(a->path + n - 1 - (p + 1)), &id) == MM_OK ? id : 0;
+}
+
 static json_t *session_json(struct api_call *c)
 {
     enum mm_status rc;
     json_t *me = person_get(c->db, &c->actor, c->actor.person_id, &rc, &c->err);
     json_t *org = org_get(c->db, &c->actor, c->actor.org_id, &rc, &c->err);
-    return json_pack("{s:o, s:o, s:o, s:s}", "person", me ? me : json_null(), "org", org ? org : json_null(),
-                     "permissions", actor_json(&c->actor), "csrf", c->via_cookie || *c->csrf ? c->csrf : "");
+    json_t *scope = org_get(c->db, &c->actor, scope_id(&c->actor), &rc, &c->err);
+    return json_pack("{s:o, s:o, s:o, s:o, s:s}", "person", me ? me : json_null(), "org", org ? org : json_null(),
+                     "scope", scope ? scope : json_null(), "permissions", actor_json(&c->actor), "csrf",
+                     c->via_cookie || *c->csrf ? c->csrf : "");
 }
 
 void api_signin_totp(struct api_call *c)
