@@ -5,6 +5,7 @@
 #define MM_FUZZ_H
 
 #include "base/prelude.h"
+#include "fuzz_check.h"
 #include "base/buf.h"
 #include "base/mtime.h"
 #include "base/str.h"
@@ -13,18 +14,6 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* A property the code under test must keep; on violation print where and abort. Unlike assert()
- * it stays on whatever NDEBUG says. */
-#define FUZZ_CHECK(cond, ...)                                                                      \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);              \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* 2026-11-23T12:00:00Z: the receive time the parser tests use (tests/run.sh), so RFC 3164 year
  * inference behaves as it does there. */

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "detect/detectors.h"
 #include "config.h"
+#include "ship.h"
 
 #define S(field) offsetof(struct sensor_config, field)
 #define L(field) offsetof(struct listener_config, field)
@@ -93,6 +94,18 @@ static const struct conf_var sensor_vars[] = {
       "triggering events kept in an alert; more are counted" },
     { "alert_spool_max", CONF_SIZE, S(alert_spool_max), "1g", 0, 1ll << 50, CONF_RESTART, NULL,
       "when the spool's files pass this total, the oldest are deleted (logged, counted); 0: no limit" },
+    { "server", CONF_STRING, S(server), "", 0, 0, CONF_RESTART, NULL,
+      "the mamori server the alert spool is shipped to (https://host:port); empty: not shipped" },
+    { "server_ca", CONF_STRING, S(server_ca), "", 0, 0, CONF_RESTART, NULL,
+      "CA certificates (PEM) the server's certificate must chain to; empty: the system's" },
+    { "server_key_file", CONF_STRING, S(server_key_file), "", 0, 0, CONF_RESTART, NULL,
+      "where the sensor's key is kept once enrolled; empty: <state_dir>/server.key" },
+    { "server_enrol_token", CONF_STRING, S(server_enrol_token), "", 0, 0, CONF_RESTART | CONF_SECRET, NULL,
+      "the one-time enrolment token from the server (POST /api/v1/sensors); used while there is no key" },
+    { "ship_interval", CONF_DURATION, S(ship_interval), "2s", 100000000, 3600ll * 1000000000, CONF_RESTART, NULL,
+      "how often the spool is looked at for new alerts when everything is shipped" },
+    { "ship_batch", CONF_SIZE, S(ship_batch), "256k", 4096, 1 << 20, CONF_RESTART, NULL,
+      "alert records per request, by size (the server's max_body bounds it)" },
     { "alert_max_open", CONF_SIZE, S(alert_max_open), "100000", 1, 10000000, CONF_RESTART, NULL,
       "alerts aggregating at once; past it the oldest is closed early (counted)" },
     { "correlation_memory", CONF_SIZE, S(correlation_memory), "64m", 1 << 20, 64ll << 30, CONF_RESTART,
@@ -326,4 +339,24 @@ void sensor_config_dump(FILE *f, const struct sensor_config *cfg)
 const char *listener_type_name(int type)
 {
     return type >= 0 && type < (int)MM_ARRAY_LEN(listener_types) - 1 ? listener_types[type] : "?";
+}
+
+void sensor_ship_options(const struct sensor_config *cfg, struct shipper_options *o, char *spool, size_t spool_len,
+                         char *key_file, size_t key_len)
+{
+    sensor_alert_spool(cfg, spool, spool_len);
+    if (cfg->server_key_file && cfg->server_key_file[0])
+        snprintf(key_file, key_len, "%s", cfg->server_key_file);
+    else
+        snprintf(key_file, key_len, "%s/server.key", cfg->state_dir);
+    *o = (struct shipper_options){
+        .server = cfg->server,
+        .ca_file = cfg->server_ca && cfg->server_ca[0] ? cfg->server_ca : NULL,
+        .key_file = key_file,
+        .enrol_token = cfg->server_enrol_token,
+        .spool_dir = spool,
+        .state_dir = cfg->state_dir,
+        .interval_ns = cfg->ship_interval,
+        .batch_bytes = (size_t)cfg->ship_batch,
+    };
 }

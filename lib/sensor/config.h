@@ -72,6 +72,13 @@ struct sensor_config {
     int64_t alert_max_events;
     uint64_t alert_max_open;
     uint64_t alert_spool_max;
+    /* shipping the alert spool to the server (ship.h): on when server is set */
+    char *server;
+    char *server_ca;
+    char *server_key_file;
+    char *server_enrol_token;
+    int64_t ship_interval;
+    uint64_t ship_batch;
     uint64_t correlation_memory;
     int64_t correlation_max_events;
     struct listener_config listeners[SENSOR_MAX_LISTENERS];
@@ -96,6 +103,12 @@ enum mm_status sensor_detectors_config(const struct sensor_config *cfg, struct d
 
 /* The alert spool directory: alert_spool, else <state_dir>/alerts. */
 void sensor_alert_spool(const struct sensor_config *cfg, char *out, size_t outlen);
+
+/* The shipper's options for cfg (strings point into cfg and into key_file, spool, which the
+ * caller provides). */
+struct shipper_options;
+void sensor_ship_options(const struct sensor_config *cfg, struct shipper_options *o, char *spool, size_t spool_len,
+                         char *key_file, size_t key_len);
 
 /* Is detection configured (rules, IOC files or the stateful detectors)? */
 bool sensor_detection_on(const struct sensor_config *cfg);

@@ -71,6 +71,7 @@ struct sensor {
     struct output *out;
     struct storeout *store;         /* NULL: no store */
     struct detectout *detect;       /* NULL: no detection */
+    struct shipper *ship;           /* NULL: alerts not shipped */
     struct sensor_detect_lists *detect_lists; /* the path lists detection was opened with */
     int64_t next_ioc_check;
     _Atomic uint64_t store_durable; /* ticket of the last store batch known durable */

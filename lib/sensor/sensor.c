@@ -9,6 +9,7 @@
 #include "io/charset.h"
 #include "net/tls.h"
 #include "internal.h"
+#include "ship.h"
 
 #include <strings.h>
 
@@ -523,6 +524,16 @@ enum mm_status sensor_start(struct sensor **out, const char *config_path, struct
     }
     if (sensor_detection_on(&s->cfg) && (st = open_detection(s, err)) != MM_OK)
         goto fail;
+    if (s->cfg.server && s->cfg.server[0]) {
+        struct shipper_options so;
+        char spool[1024], key[1024];
+        sensor_ship_options(&s->cfg, &so, spool, sizeof spool, key, sizeof key);
+        if (!(s->ship = shipper_start(&so, err))) {
+            st = MM_ERR_INVALID;
+            goto fail;
+        }
+        mm_log_info("sensor", "shipping alerts from '%s' to %s", spool, s->cfg.server);
+    }
     s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     s->nworkers = (size_t)s->cfg.workers;
     s->workers = mm_calloc(s->nworkers, sizeof *s->workers);
@@ -857,6 +868,8 @@ int sensor_run(struct sensor *s)
         worker_join(&s->workers[i]);
     filein_stop(s->filein);
     close_detection(s);       /* the workers' last records consumed, alerts written */
+    shipper_stop(s->ship);    /* what is written is shipped at the next start if not now */
+    s->ship = NULL;
     storeout_close(s->store); /* everything accepted is written, signed and synced */
     s->store = NULL;
     output_close(s->out);     /* after the store, which may still report into it */
@@ -883,6 +896,7 @@ void sensor_free(struct sensor *s)
     if (s->filein)
         filein_stop(s->filein);
     close_detection(s);
+    shipper_stop(s->ship);
     for (size_t i = 0; s->workers && i < s->nworkers; i++)
         worker_release(&s->workers[i]);
     mm_free(s->workers);

@@ -5,6 +5,7 @@
 #include "base/mtime.h"
 #include "event/json.h"
 #include "internal.h"
+#include "ship.h"
 
 
 static void put_time(struct buf *b, const char *key, int64_t ns)
@@ -136,6 +137,15 @@ void sensor_status_json(struct sensor *s, struct buf *b)
                    ss.records_total, ss.durable_records, ss.blocks, ss.bytes_raw, ss.bytes_stored,
                    ss.next_seq, ss.checkpoints, ss.syncs, ss.segments_deleted, ss.recoveries,
                    ss.write_errors, ss.blocked ? "true" : "false", queued, bp / 1000000);
+    }
+    if (s->ship) {
+        struct shipper_stats sh;
+        shipper_get_stats(s->ship, &sh);
+        buf_printf(b, ",\"shipping\":{\"enrolled\":%s,\"shipped\":%" PRIu64 ",\"batches\":%" PRIu64
+                      ",\"failures\":%" PRIu64 ",\"refused\":%" PRIu64 ",\"lost_files\":%" PRIu64 ",\"last_error\":",
+                   sh.enrolled ? "true" : "false", sh.shipped, sh.batches, sh.failures, sh.refused, sh.lost_files);
+        json_write_string(b, sh.last_error, strlen(sh.last_error));
+        buf_append_char(b, '}');
     }
     if (s->detect) {
         struct detect_stats ds;

@@ -23,6 +23,7 @@ static void usage(FILE *f)
           "  totp-reset LOGIN                forget a person's second factor: enrolled again at sign-in\n"
           "  role LOGIN ROLE [--org CODE] [--take]   give (or take) a role\n"
           "  import-orgs FILE | import-people FILE   CSV import (docs/SERVER.md describes the columns)\n"
+          "  sensor-register ORG-CODE NAME   register a sensor; prints its one-time enrolment token\n"
           "  audit-verify                    check the audit trail's hash chain\n",
           f);
 }
@@ -195,6 +196,15 @@ static int run(const char *cmd, int argc, char **argv, struct db *db, struct mm_
                 printf("created organisation '%s' (id %lld) and administrator '%s' (id %lld)\n", code, (long long)org,
                        login, (long long)person);
         }
+    } else if (!strcmp(cmd, "sensor-register")) {
+        const char *code = positional(argc, argv, 0), *name = positional(argc, argv, 1);
+        int64_t org = code ? org_id_by_code(db, &sys, code) : 0, id = 0;
+        char token[AUTH_TOKEN_MAX];
+        rc = !org || !name ? mm_error_set(err, MM_ERR_NOT_FOUND, "usage: sensor-register ORG-CODE NAME (no organisation '%s')",
+                                          code ? code : "")
+                           : sensor_register(db, &sys, org, name, &id, token, sizeof token, err);
+        if (rc == MM_OK)
+            printf("%s\n", token);
     } else if (!strcmp(cmd, "password") || !strcmp(cmd, "totp-reset") || !strcmp(cmd, "role")) {
         const char *login = positional(argc, argv, 0);
         int64_t person = login ? person_by_login(db, login) : 0;

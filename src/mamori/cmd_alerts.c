@@ -8,6 +8,7 @@
 #include "base/str.h"
 #include "event/json.h"
 #include "sensor/config.h"
+#include "sensor/ship.h"
 #include "commands.h"
 
 #include <dirent.h>
@@ -220,7 +221,53 @@ static const char *usage_text =
     "Lists the alerts in a sensor's spool (the latest version of each), oldest first. --level shows that\n"
     "level and above (informational, low, medium, high, critical); --source: sigma, correlation, ioc or\n"
     "detector; --since: first seen at or after an RFC 3339 time (compared as text, UTC); --grep: title or\n"
-    "key contains TEXT. `show` prints one alert's whole record.\n";
+    "key contains TEXT. `show` prints one alert's whole record.\n"
+    "       mamori alerts ship -c SENSOR.CONF\n"
+    "Ships what the server has not confirmed yet (the sensor's `server` settings; the running sensor does\n"
+    "this by itself) and exits: 0 when everything is shipped.\n";
+
+/* `mamori alerts ship -c FILE`: one drain of the spool towards the server */
+static int ship(int argc, char **argv)
+{
+    const char *conf = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+            conf = argv[++i];
+        } else {
+            fputs(usage_text, stderr);
+            return 2;
+        }
+    }
+    if (!conf) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    struct sensor_config cfg;
+    struct mm_error err = { "" };
+    if (sensor_config_load(&cfg, conf, &err) != MM_OK) {
+        die_msg("%s", err.msg);
+        return 1;
+    }
+    int rc = 1;
+    if (!cfg.server || !cfg.server[0]) {
+        die_msg("%s: no server to ship to (the `server` setting)", conf);
+    } else {
+        struct shipper_options o;
+        char spool[1024], key[1024];
+        sensor_ship_options(&cfg, &o, spool, sizeof spool, key, sizeof key);
+        struct shipper_stats st;
+        if (shipper_drain(&o, &st, &err) == MM_OK) {
+            printf("shipped %llu alert records in %llu requests; %llu refused by the server, %llu spool files lost\n",
+                   (unsigned long long)st.shipped, (unsigned long long)st.batches, (unsigned long long)st.refused,
+                   (unsigned long long)st.lost_files);
+            rc = 0;
+        } else {
+            die_msg("ship: %s", err.msg);
+        }
+    }
+    sensor_config_free(&cfg);
+    return rc;
+}
 
 int cmd_alerts(int argc, char **argv)
 {
@@ -228,6 +275,8 @@ int cmd_alerts(int argc, char **argv)
     const char *show_id = NULL;
     bool json = false, show = false;
     int i = 1;
+    if (i < argc && !strcmp(argv[i], "ship"))
+        return ship(argc, argv);
     if (i < argc && (!strcmp(argv[i], "list") || !strcmp(argv[i], "show"))) {
         show = !strcmp(argv[i], "show");
         i++;
