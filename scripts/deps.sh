@@ -24,7 +24,7 @@ packages=(
 )
 for group in "$@"; do
     case $group in
-    bench) packages+=(linux-perf bc) ;;
+    bench) packages+=(linux-perf bc apache2-utils) ;;
     capture) packages+=(squid postfix slapd ldap-utils freeradius freeradius-utils clamav clamav-daemon) ;;
     *) echo "scripts/deps.sh: unknown group '$group' (bench, capture)" >&2; exit 2 ;;
     esac

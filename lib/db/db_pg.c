@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 32767 /* as SQLite's limit: multi-row statements stay portable */
 
 struct pg_db {
     struct db base;
@@ -26,8 +26,8 @@ struct pg_stmt {
     struct pg_db *db;
     char name[32];
     int nparams;
-    char *values[PG_MAX_PARAMS];
-    int lengths[PG_MAX_PARAMS];
+    char **values; /* nparams of them */
+    int *lengths;
     PGresult *res;
     int row, nrows;
     int64_t changes;
@@ -117,12 +117,16 @@ static struct db_stmt *p_prepare(struct db *db, const char *sql, struct mm_error
     s->ops = &pg_ops;
     s->db = d;
     s->nparams = n;
+    s->values = mm_calloc(n ? (size_t)n : 1, sizeof *s->values);
+    s->lengths = mm_calloc(n ? (size_t)n : 1, sizeof *s->lengths);
     snprintf(s->name, sizeof s->name, "mm%llu", (unsigned long long)++d->next_name);
     PGresult *r = PQprepare(d->c, s->name, q.data, n, NULL);
     buf_release(&q);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         result_error(r, d->c, err);
         PQclear(r);
+        mm_free(s->values);
+        mm_free(s->lengths);
         mm_free(s);
         return NULL;
     }
@@ -255,6 +259,8 @@ static void p_finalize(struct db_stmt *st)
     char sql[64];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
     PQclear(PQexec(s->db->c, sql));
+    mm_free(s->values);
+    mm_free(s->lengths);
     mm_free(s);
 }
 

@@ -51,6 +51,34 @@ int fiscal_year(int64_t t)
     return mon >= 4 ? y : y - 1;
 }
 
+/* What an alert adds to the threats recognised: its events, unless judged a false positive. */
+static int64_t threat_events(const char *status, int64_t count)
+{
+    return strcmp(status, "false_positive") ? count : 0;
+}
+
+/* Keep alert_counts in step with a change (in the caller's transaction). */
+static enum mm_status counts_add(struct db *db, int64_t org, int64_t first_seen, int64_t d_alerts, int64_t d_threats,
+                                 struct mm_error *err)
+{
+    if (!d_alerts && !d_threats)
+        return MM_OK;
+    struct db_stmt *st = db_prepare(db,
+                                    "INSERT INTO alert_counts (org_id, fiscal_year, alerts, threats) VALUES (?, ?, ?, ?) "
+                                    "ON CONFLICT (org_id, fiscal_year) DO UPDATE SET alerts = alert_counts.alerts + "
+                                    "excluded.alerts, threats = alert_counts.threats + excluded.threats",
+                                    err);
+    if (!st)
+        return MM_ERR_IO;
+    db_bind_int64(st, 1, org);
+    db_bind_int64(st, 2, fiscal_year(first_seen));
+    db_bind_int64(st, 3, d_alerts);
+    db_bind_int64(st, 4, d_threats);
+    int r = db_step(st, err);
+    db_finalize(st);
+    return step_status(r);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -83,16 +111,21 @@ enum mm_status alert_ingest(struct db *db, const struct actor *sensor, json_t *a
         return rc;
     /* what is stored: nothing (insert), an older version (replace it, keeping the centre's
      * judgement), or this version or a newer one (nothing to do: a repeated delivery) */
-    struct db_stmt *st = db_prepare(db, "SELECT id, version, org_id FROM alerts WHERE uid = ?", err);
+    struct db_stmt *st = db_prepare(db, "SELECT id, version, org_id, first_seen, count, status FROM alerts WHERE uid = ?",
+                                    err);
     if (!st)
         return MM_ERR_IO;
     db_bind_str(st, 1, uid);
     int r = db_step(st, err);
-    int64_t id = 0, have = 0, org = 0;
+    int64_t id = 0, have = 0, org = 0, old_first = 0, old_count = 0;
+    char old_status[24] = "";
     if (r == DB_ROW) {
         id = db_column_int64(st, 0);
         have = db_column_int64(st, 1);
         org = db_column_int64(st, 2);
+        old_first = db_column_int64(st, 3);
+        old_count = db_column_int64(st, 4);
+        snprintf(old_status, sizeof old_status, "%s", db_column_text(st, 5, NULL));
     }
     db_finalize(st);
     if (r != DB_ROW && r != DB_DONE)
@@ -141,9 +174,17 @@ enum mm_status alert_ingest(struct db *db, const struct actor *sensor, json_t *a
     free(tags);
     if (!st)
         return MM_ERR_IO;
-    if (r == DB_DONE)
-        *outcome = id ? 2 : 1;
-    return step_status(r);
+    if (r != DB_DONE)
+        return step_status(r);
+    *outcome = id ? 2 : 1;
+    int64_t n = json_integer_value(count);
+    if (!id)
+        return counts_add(db, sensor->org_id, first, 1, n, err);
+    /* a new version: the events it adds; a changed first sighting moves the alert between years */
+    rc = counts_add(db, org, old_first, -1, -threat_events(old_status, old_count), err);
+    if (rc == MM_OK)
+        rc = counts_add(db, org, first, 1, threat_events(old_status, n), err);
+    return rc;
 }
 
 /* ---- reading ---- */
@@ -153,10 +194,12 @@ static const char *const alert_cols[] = { "#id",         "uid",          "#versi
                                           "tags",        "group_key",    "#first_seen", "#last_seen", "#count",
                                           "status",      "?merged_into", "?triaged_by", "?triaged_at", "triage_note",
                                           "?notification_id", "#received_at" };
+/* alerts first, then each one's organisation (CROSS JOIN keeps that order in SQLite; PostgreSQL plans
+ * it as the inner join it is): newest-first lists walk the alerts' index and stop at the page */
 #define ALERT_SELECT                                                                                                   \
     "SELECT a.id, a.uid, a.version, a.org_id, o.code, a.source, a.rule_id, a.title, a.title_ja, a.level, a.tags, "    \
     "a.group_key, a.first_seen, a.last_seen, a.count, a.status, a.merged_into, a.triaged_by, a.triaged_at, "          \
-    "a.triage_note, a.notification_id, a.received_at FROM alerts a JOIN orgs o ON o.id = a.org_id "
+    "a.triage_note, a.notification_id, a.received_at FROM alerts a CROSS JOIN orgs o "
 
 static json_t *alert_row(struct db_stmt *st)
 {
@@ -201,7 +244,8 @@ json_t *alert_list(struct db *db, const struct actor *a, const struct alert_quer
     struct buf sql, like;
     buf_init(&sql, BUF_NO_MAX);
     buf_init(&like, 1024);
-    buf_append_str(&sql, ALERT_SELECT "WHERE o.path >= ? AND o.path < ? AND o.path >= ? AND o.path < ? AND a.id < ?");
+    buf_append_str(&sql, ALERT_SELECT "WHERE o.id = a.org_id AND o.path >= ? AND o.path < ? AND o.path >= ? AND "
+                                      "o.path < ? AND a.id < ?");
     if (q->status)
         buf_append_str(&sql, " AND a.status = ?");
     if (q->level)
@@ -330,7 +374,23 @@ static enum mm_status alert_where(struct db *db, const struct actor *a, int64_t 
 static enum mm_status set_status(struct db *db, const struct actor *a, int64_t id, const char *status,
                                  const char *note, int64_t merged_into, struct mm_error *err)
 {
-    struct db_stmt *st = db_prepare(db,
+    struct db_stmt *st = db_prepare(db, "SELECT org_id, first_seen, count, status FROM alerts WHERE id = ?", err);
+    if (!st)
+        return MM_ERR_IO;
+    db_bind_int64(st, 1, id);
+    int r = db_step(st, err);
+    if (r == DB_ROW) {
+        int64_t org = db_column_int64(st, 0), first = db_column_int64(st, 1), count = db_column_int64(st, 2);
+        int64_t delta = threat_events(status, count) - threat_events(db_column_text(st, 3, NULL), count);
+        db_finalize(st);
+        enum mm_status rc = counts_add(db, org, first, 0, delta, err);
+        if (rc != MM_OK)
+            return rc;
+    } else {
+        db_finalize(st);
+        return r == DB_DONE ? mm_error_set(err, MM_ERR_NOT_FOUND, "no alert %lld", (long long)id) : step_status(r);
+    }
+    st = db_prepare(db,
                                     "UPDATE alerts SET status = ?, triage_note = ?, triaged_by = ?, triaged_at = ?, "
                                     "merged_into = ? WHERE id = ?",
                                     err);
@@ -344,7 +404,7 @@ static enum mm_status set_status(struct db *db, const struct actor *a, int64_t i
     if (merged_into)
         db_bind_int64(st, 5, merged_into);
     db_bind_int64(st, 6, id);
-    int r = db_step(st, err);
+    r = db_step(st, err);
     db_finalize(st);
     return step_status(r);
 }
@@ -410,60 +470,114 @@ enum mm_status alert_merge(struct db *db, const struct actor *a, int64_t id, int
 
 /* ---- counts per fiscal year ---- */
 
+struct fy_row {
+    int fy;
+    int64_t alerts, threats, notifications;
+};
+
 json_t *stats_fiscal_years(struct db *db, const struct actor *a, enum mm_status *rc, struct mm_error *err)
 {
     char path[ORG_PATH_MAX];
     if ((*rc = query_path(db, a, 0, PERM_READ_ALERTS, path, sizeof path, err)) != MM_OK)
         return NULL;
-    /* the years the data spans, then one range query per year and table (indexes on the times) */
-    int64_t lo = 0, hi = 0;
-    struct db_stmt *st = db_prepare(db,
-                                    "SELECT (SELECT MIN(first_seen) FROM alerts), (SELECT MAX(first_seen) FROM "
-                                    "alerts), (SELECT MIN(created_at) FROM notifications), (SELECT MAX(created_at) "
-                                    "FROM notifications)",
-                                    err);
     *rc = MM_ERR_IO;
+    /* the kept counts of the organisations in scope, by year */
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT c.fiscal_year, SUM(c.alerts), SUM(c.threats) FROM alert_counts c JOIN orgs o "
+                                    "ON o.id = c.org_id WHERE o.path >= ? AND o.path < ? GROUP BY c.fiscal_year "
+                                    "ORDER BY c.fiscal_year",
+                                    err);
     if (!st)
         return NULL;
-    if (db_step(st, err) == DB_ROW) {
-        for (unsigned i = 0; i < 4; i += 2) {
-            if (db_column_null(st, i))
+    scope_bind(st, 1, a);
+    enum { YEARS = 64 };
+    struct fy_row y[YEARS];
+    int ny = 0, r;
+    while ((r = db_step(st, err)) == DB_ROW && ny < YEARS)
+        y[ny++] = (struct fy_row){ (int)db_column_int64(st, 0), db_column_int64(st, 1), db_column_int64(st, 2), 0 };
+    db_finalize(st);
+    if (r != DB_DONE && r != DB_ROW)
+        return NULL;
+    /* notifications are few (hundreds a year): their years are counted here */
+    st = db_prepare(db,
+                    "SELECT n.created_at FROM notifications n JOIN orgs o ON o.id = n.org_id WHERE o.path >= ? AND "
+                    "o.path < ?",
+                    err);
+    if (!st)
+        return NULL;
+    scope_bind(st, 1, a);
+    while ((r = db_step(st, err)) == DB_ROW) {
+        int fy = fiscal_year(db_column_int64(st, 0)), k = 0;
+        while (k < ny && y[k].fy != fy)
+            k++;
+        if (k == ny) {
+            if (ny == YEARS)
                 continue;
-            int64_t l = db_column_int64(st, i), h = db_column_int64(st, i + 1);
-            lo = lo && lo < l ? lo : l;
-            hi = hi > h ? hi : h;
+            y[ny++] = (struct fy_row){ fy, 0, 0, 0 };
         }
+        y[k].notifications++;
     }
     db_finalize(st);
+    if (r != DB_DONE)
+        return NULL;
     json_t *years = json_array();
-    if (lo) {
-        for (int fy = fiscal_year(lo); fy <= fiscal_year(hi); fy++) {
-            int64_t from = mm_utc_seconds(fy, 4, 1, 0, 0, 0) - 9 * 3600, to = mm_utc_seconds(fy + 1, 4, 1, 0, 0, 0) - 9 * 3600;
-            st = db_prepare(db,
-                            "SELECT (SELECT COUNT(*) FROM alerts x JOIN orgs o ON o.id = x.org_id WHERE x.first_seen "
-                            ">= ? AND x.first_seen < ? AND o.path >= ? AND o.path < ?), (SELECT COALESCE(SUM(x.count), "
-                            "0) FROM alerts x JOIN orgs o ON o.id = x.org_id WHERE x.first_seen >= ? AND x.first_seen < "
-                            "? AND o.path >= ? AND o.path < ? AND x.status IN ('new', 'true_positive')), (SELECT "
-                            "COUNT(*) FROM notifications n JOIN orgs o ON o.id = n.org_id WHERE n.created_at >= ? AND "
-                            "n.created_at < ? AND o.path >= ? AND o.path < ?)",
-                            err);
-            if (!st) {
-                json_decref(years);
-                return NULL;
-            }
-            for (unsigned k = 0; k < 3; k++) {
-                db_bind_int64(st, 1 + 4 * k, from);
-                db_bind_int64(st, 2 + 4 * k, to);
-                scope_bind(st, 3 + 4 * k, a);
-            }
-            if (db_step(st, err) == DB_ROW)
-                json_array_append_new(years, json_pack("{s:i, s:I, s:I, s:I}", "fiscal_year", fy, "alerts",
-                                                       (json_int_t)db_column_int64(st, 0), "threats",
-                                                       (json_int_t)db_column_int64(st, 1), "notifications",
-                                                       (json_int_t)db_column_int64(st, 2)));
-            db_finalize(st);
-        }
+    for (int fy = 0; ny && fy < ny; fy++) {
+        /* in year order (notifications may have added a year at the end) */
+        int best = fy;
+        for (int k = fy + 1; k < ny; k++)
+            if (y[k].fy < y[best].fy)
+                best = k;
+        struct fy_row t = y[fy];
+        y[fy] = y[best];
+        y[best] = t;
+        json_array_append_new(years, json_pack("{s:i, s:I, s:I, s:I}", "fiscal_year", y[fy].fy, "alerts",
+                                               (json_int_t)y[fy].alerts, "threats", (json_int_t)y[fy].threats,
+                                               "notifications", (json_int_t)y[fy].notifications));
     }
     *rc = MM_OK;
     return json_pack("{s:o}", "fiscal_years", years);
+}
+
+enum mm_status alert_counts_rebuild(struct db *db, int64_t *alerts, struct mm_error *err)
+{
+    *alerts = 0;
+    enum mm_status rc = db_exec(db, "DELETE FROM alert_counts", err);
+    if (rc != MM_OK)
+        return rc;
+    /* accumulate per organisation and year in memory (thousands of pairs), then write them */
+    struct pair {
+        int64_t org;
+        int fy;
+        int64_t alerts, threats;
+    } *v = NULL;
+    size_t n = 0, cap = 0, last = 0;
+    struct db_stmt *st = db_prepare(db, "SELECT org_id, first_seen, count, status FROM alerts ORDER BY org_id", err);
+    if (!st)
+        return MM_ERR_IO;
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        int64_t org = db_column_int64(st, 0);
+        int fy = fiscal_year(db_column_int64(st, 1));
+        size_t k = last < n && v[last].org == org && v[last].fy == fy ? last : n;
+        for (size_t j = n; k == n && j-- > 0 && v[j].org == org;)
+            if (v[j].fy == fy)
+                k = j;
+        if (k == n) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                v = mm_reallocarray(v, cap, sizeof *v);
+            }
+            v[n++] = (struct pair){ org, fy, 0, 0 };
+        }
+        v[k].alerts++;
+        v[k].threats += threat_events(db_column_text(st, 3, NULL), db_column_int64(st, 2));
+        last = k;
+        (*alerts)++;
+    }
+    db_finalize(st);
+    rc = step_status(r);
+    for (size_t i = 0; rc == MM_OK && i < n; i++)
+        rc = counts_add(db, v[i].org, mm_utc_seconds(v[i].fy, 6, 1, 0, 0, 0), v[i].alerts, v[i].threats, err);
+    mm_free(v);
+    return rc;
 }

@@ -209,16 +209,63 @@ out:
 }
 
 /* roles cell: "ciso;security_manager@mof-kanbo" */
-static enum mm_status set_roles(const struct actor *a, const struct org_index *x,
-                                struct db_stmt *del, struct db_stmt *ins, int64_t person, const char *home_path,
-                                int64_t home_id, const char *spec, struct mm_error *err)
+/* roles of new people, written IMPORT_ROLES at a time in one statement */
+#define IMPORT_ROLES 500
+struct role_batch {
+    int64_t person[IMPORT_ROLES], org[IMPORT_ROLES];
+    int role[IMPORT_ROLES];
+    size_t n;
+    struct db_stmt *full; /* the statement for a whole batch, prepared once */
+};
+
+static enum mm_status roles_flush(struct db *db, struct role_batch *b, struct mm_error *err)
 {
-    db_reset(del);
-    db_bind_int64(del, 1, person);
-    scope_bind(del, 2, a);
-    int r = db_step(del, err);
-    if (r != DB_DONE)
-        return step_status(r);
+    if (!b->n)
+        return MM_OK;
+    struct db_stmt *st = b->n == IMPORT_ROLES ? b->full : NULL;
+    if (!st) {
+        struct buf sql;
+        buf_init(&sql, BUF_NO_MAX);
+        buf_append_str(&sql, "INSERT INTO roles (person_id, org_id, role) VALUES ");
+        for (size_t i = 0; i < b->n; i++)
+            buf_append_str(&sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
+        buf_append_str(&sql, " ON CONFLICT DO NOTHING");
+        st = db_prepare(db, sql.data, err);
+        buf_release(&sql);
+        if (!st)
+            return MM_ERR_IO;
+        if (b->n == IMPORT_ROLES)
+            b->full = st;
+    } else {
+        db_reset(st);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        db_bind_int64(st, (unsigned)(3 * i + 1), b->person[i]);
+        db_bind_int64(st, (unsigned)(3 * i + 2), b->org[i]);
+        db_bind_str(st, (unsigned)(3 * i + 3), server_roles[b->role[i]].code);
+    }
+    int r = db_step(st, err);
+    if (st != b->full)
+        db_finalize(st);
+    b->n = 0;
+    return step_status(r);
+}
+
+/* Set a person's roles from the cell: an existing person's roles in the importer's scope are
+ * replaced one statement at a time; a new person's go into the batch. */
+static enum mm_status set_roles(const struct actor *a, const struct org_index *x, struct db *db,
+                                struct db_stmt *del, struct db_stmt *ins, struct role_batch *batch, int64_t person,
+                                bool existing, const char *home_path, int64_t home_id, const char *spec,
+                                struct mm_error *err)
+{
+    int r;
+    if (existing) { /* a new person has no roles to replace */
+        db_reset(del);
+        db_bind_int64(del, 1, person);
+        scope_bind(del, 2, a);
+        if ((r = db_step(del, err)) != DB_DONE)
+            return step_status(r);
+    }
     /* items separated by ';' (or ','), spaces around them ignored */
     for (const char *s = spec; *s;) {
         while (*s == ' ' || *s == ';' || *s == ',')
@@ -236,7 +283,8 @@ static enum mm_status set_roles(const struct actor *a, const struct org_index *x
         snprintf(role, sizeof role, "%.*s", (int)MM_MIN(rl, sizeof role - 1), item.p);
         if (at)
             snprintf(code, sizeof code, "%.*s", (int)(item.len - rl - 1), at + 1);
-        if (role_index(role) < 0)
+        int ri = role_index(role);
+        if (ri < 0)
             return mm_error_set(err, MM_ERR_INVALID, "unknown role '%s'", role);
         int64_t org = home_id;
         if (*code) {
@@ -248,6 +296,14 @@ static enum mm_status set_roles(const struct actor *a, const struct org_index *x
                                     code);
             org = o->id;
         }
+        if (!existing) {
+            batch->person[batch->n] = person;
+            batch->org[batch->n] = org;
+            batch->role[batch->n] = ri;
+            if (++batch->n == IMPORT_ROLES && (r = roles_flush(db, batch, err)) != MM_OK)
+                return (enum mm_status)r;
+            continue;
+        }
         db_reset(ins);
         db_bind_int64(ins, 1, person);
         db_bind_int64(ins, 2, org);
@@ -258,6 +314,137 @@ static enum mm_status set_roles(const struct actor *a, const struct org_index *x
     return MM_OK;
 }
 
+/* ---- people ---- */
+
+/* logins already in the database: login -> id and home path (open addressing, a power of two) */
+struct login_map {
+    struct login_entry {
+        char *login;
+        int64_t id;
+        char *path;
+    } *v;
+    size_t cap, n;
+};
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+static struct login_entry *map_slot(struct login_map *m, const char *login)
+{
+    for (size_t i = str_hash(login) & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
+        if (!m->v[i].login || !strcmp(m->v[i].login, login))
+            return &m->v[i];
+}
+
+static void map_put(struct login_map *m, const char *login, int64_t id, const char *path)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        struct login_map bigger = { mm_calloc(m->cap ? m->cap * 2 : 1024, sizeof *m->v), m->cap ? m->cap * 2 : 1024, 0 };
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->v[i].login)
+                *map_slot(&bigger, m->v[i].login) = m->v[i], bigger.n++;
+        mm_free(m->v);
+        *m = bigger;
+    }
+    struct login_entry *e = map_slot(m, login);
+    if (!e->login) {
+        *e = (struct login_entry){ mm_strdup(login), id, mm_strdup(path) };
+        m->n++;
+    }
+}
+
+static void map_release(struct login_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        mm_free(m->v[i].login);
+        mm_free(m->v[i].path);
+    }
+    mm_free(m->v);
+}
+
+/* one row of the file, checked */
+struct person_row {
+    char *login, *name, *email, *staff_no, *status, *roles;
+    const struct org_ref *org;
+    size_t line;
+    int64_t id;    /* once known */
+    bool inserted; /* this row made the person (else it updates one) */
+};
+
+static void rows_free(struct person_row *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mm_free(v[i].login);
+        mm_free(v[i].name);
+        mm_free(v[i].email);
+        mm_free(v[i].staff_no);
+        mm_free(v[i].status);
+        mm_free(v[i].roles);
+    }
+    mm_free(v);
+}
+
+static bool login_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
+}
+
+#define IMPORT_BATCH 250 /* rows per multi-row INSERT (8 parameters each) */
+
+/* New people, IMPORT_BATCH at a time: one statement and one round trip per batch. */
+static enum mm_status insert_new(struct db *db, struct person_row **batch, size_t n, int64_t now, struct login_map *m,
+                                 struct db_stmt **full, struct mm_error *err)
+{
+    struct db_stmt *st = n == IMPORT_BATCH ? *full : NULL;
+    if (st) {
+        db_reset(st);
+    } else {
+        struct buf sql;
+        buf_init(&sql, BUF_NO_MAX);
+        buf_append_str(&sql,
+                       "INSERT INTO people (org_id, login, name, email, staff_no, status, created_at, updated_at) VALUES ");
+        for (size_t i = 0; i < n; i++)
+            buf_append_str(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
+        buf_append_str(&sql, " RETURNING id, login");
+        st = db_prepare(db, sql.data, err);
+        buf_release(&sql);
+        if (!st)
+            return MM_ERR_IO;
+        if (n == IMPORT_BATCH)
+            *full = st;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = (unsigned)(i * 8);
+        db_bind_int64(st, k + 1, batch[i]->org->id);
+        db_bind_str(st, k + 2, batch[i]->login);
+        db_bind_str(st, k + 3, batch[i]->name);
+        db_bind_str(st, k + 4, batch[i]->email);
+        db_bind_str(st, k + 5, batch[i]->staff_no);
+        db_bind_str(st, k + 6, batch[i]->status);
+        db_bind_int64(st, k + 7, now);
+        db_bind_int64(st, k + 8, now);
+    }
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        const char *login = db_column_text(st, 1, NULL);
+        map_put(m, login, 0, "");
+        map_slot(m, login)->id = db_column_int64(st, 0);
+    }
+    if (st != *full)
+        db_finalize(st);
+    if (r != DB_DONE)
+        return step_status(r);
+    for (size_t i = 0; i < n; i++)
+        batch[i]->id = map_slot(m, batch[i]->login)->id;
+    return MM_OK;
+}
+
 enum mm_status import_people_csv(struct db *db, const struct actor *a, const char *csv, size_t len,
                                  struct import_stats *stats, struct mm_error *err)
 {
@@ -265,10 +452,18 @@ enum mm_status import_people_csv(struct db *db, const struct actor *a, const cha
     struct csv_reader r;
     csv_reader_init(&r, csv, len);
     struct org_index x = { 0 };
-    struct db_stmt *find = NULL, *ins = NULL, *upd = NULL, *rdel = NULL, *rins = NULL;
+    struct login_map m = { 0 };
+    struct person_row *rows = NULL;
+    size_t nrows = 0, cap = 0;
+    struct db_stmt *st = NULL, *upd = NULL, *rdel = NULL, *rins = NULL, *full = NULL;
+    struct role_batch *pending = mm_calloc(1, sizeof *pending);
     enum mm_status rc = db_begin(db, err);
     if (rc != MM_OK)
-        goto out;
+        goto fail;
+    /* PostgreSQL plans by its statistics: after a large import they are stale (a table it believes
+     * empty is scanned instead of searched), so they are brought up to date first */
+    if (db_dialect(db) == DB_POSTGRES && (rc = db_exec(db, "ANALYZE people; ANALYZE roles", err)) != MM_OK)
+        goto fail;
     if ((rc = csv_next(&r, err)) != MM_OK) {
         if (rc == MM_EOF)
             rc = mm_error_set(err, MM_ERR_PARSE, "the file is empty: a header row is needed");
@@ -284,30 +479,21 @@ enum mm_status import_people_csv(struct db *db, const struct actor *a, const cha
     }
     if ((rc = index_load(db, a, &x, err)) != MM_OK)
         goto fail;
-    find = db_prepare(db,
-                      "SELECT p.id, o.path FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.login = ?", err);
-    ins = db_prepare(db,
-                     "INSERT INTO people (org_id, login, name, email, staff_no, status, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                     err);
-    upd = db_prepare(db,
-                     "UPDATE people SET org_id = ?, name = ?, email = ?, staff_no = ?, status = ?, updated_at = ? "
-                     "WHERE id = ?",
-                     err);
-    rdel = db_prepare(db,
-                      "DELETE FROM roles WHERE person_id = ? AND org_id IN (SELECT o.id FROM orgs o WHERE o.path >= ? "
-                      "AND o.path < ?)",
-                      err);
-    rins = db_prepare(db, "INSERT INTO roles (person_id, org_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", err);
-    if (!find || !ins || !upd || !rdel || !rins) {
+    /* every login there is (they are unique across organisations) */
+    if (!(st = db_prepare(db, "SELECT p.login, p.id, o.path FROM people p JOIN orgs o ON o.id = p.org_id", err))) {
         rc = MM_ERR_IO;
         goto fail;
     }
-    int64_t now = server_now();
+    int s;
+    while ((s = db_step(st, err)) == DB_ROW)
+        map_put(&m, db_column_text(st, 0, NULL), db_column_int64(st, 1), db_column_text(st, 2, NULL));
+    db_finalize(st);
+    st = NULL;
+    if ((rc = step_status(s)) != MM_OK)
+        goto fail;
+    /* read and check every row before changing anything */
     while ((rc = csv_next(&r, err)) == MM_OK) {
-        stats->rows++;
-        struct person_input in = { 0, cell(&r, c_login), cell(&r, c_name), cell(&r, c_email), cell(&r, c_staff),
-                                   *cell(&r, c_status) ? cell(&r, c_status) : "active", NULL };
+        const char *login = cell(&r, c_login), *status = *cell(&r, c_status) ? cell(&r, c_status) : "active";
         const struct org_ref *o = index_find(&x, cell(&r, c_org));
         if (!o) {
             rc = mm_error_set(err, MM_ERR_NOT_FOUND, "line %zu: no organisation with code '%s'", r.record_line,
@@ -319,78 +505,124 @@ enum mm_status import_people_csv(struct db *db, const struct actor *a, const cha
                               r.record_line, o->code);
             break;
         }
-        /* the same checks as one person at a time */
-        if ((rc = server_text_valid("name", in.name, 200, true, err)) != MM_OK ||
-            (rc = server_text_valid("email", in.email, 254, false, err)) != MM_OK ||
-            (rc = server_text_valid("staff_no", in.staff_no, 64, false, err)) != MM_OK) {
+        if (!login_ok(login)) {
+            rc = mm_error_set(err, MM_ERR_INVALID, "line %zu: login must be 1-128 characters of A-Z a-z 0-9 . _ - @",
+                              r.record_line);
+            break;
+        }
+        if ((rc = server_text_valid("name", cell(&r, c_name), 200, true, err)) != MM_OK ||
+            (rc = server_text_valid("email", cell(&r, c_email), 254, false, err)) != MM_OK ||
+            (rc = server_text_valid("staff_no", cell(&r, c_staff), 64, false, err)) != MM_OK) {
             mm_error_wrap(err, rc, "line %zu", r.record_line);
             break;
         }
-        if (strcmp(in.status, "active") && strcmp(in.status, "leave") && strcmp(in.status, "retired")) {
+        if (strcmp(status, "active") && strcmp(status, "leave") && strcmp(status, "retired")) {
             rc = mm_error_set(err, MM_ERR_INVALID, "line %zu: status must be active, leave or retired", r.record_line);
             break;
         }
-        db_reset(find);
-        db_bind_str(find, 1, in.login);
-        int s = db_step(find, err);
-        int64_t id = 0;
-        if (s == DB_ROW) {
-            id = db_column_int64(find, 0);
-            if (!actor_can(a, PERM_MANAGE_PEOPLE, db_column_text(find, 1, NULL))) {
-                rc = mm_error_set(err, MM_ERR_EXISTS, "line %zu: the login '%s' is taken", r.record_line, in.login);
-                break;
-            }
-            db_reset(upd);
-            db_bind_int64(upd, 1, o->id);
-            db_bind_str(upd, 2, in.name);
-            db_bind_str(upd, 3, in.email);
-            db_bind_str(upd, 4, in.staff_no);
-            db_bind_str(upd, 5, in.status);
-            db_bind_int64(upd, 6, now);
-            db_bind_int64(upd, 7, id);
-            s = db_step(upd, err);
-            stats->updated++;
-        } else if (s == DB_DONE) {
-            if (!*in.login || strspn(in.login, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") !=
-                                  strlen(in.login) || strlen(in.login) > 128) {
-                rc = mm_error_set(err, MM_ERR_INVALID, "line %zu: login must be 1-128 characters of A-Z a-z 0-9 . _ - @",
-                                  r.record_line);
-                break;
-            }
-            db_reset(ins);
-            db_bind_int64(ins, 1, o->id);
-            db_bind_str(ins, 2, in.login);
-            db_bind_str(ins, 3, in.name);
-            db_bind_str(ins, 4, in.email);
-            db_bind_str(ins, 5, in.staff_no);
-            db_bind_str(ins, 6, in.status);
-            db_bind_int64(ins, 7, now);
-            db_bind_int64(ins, 8, now);
-            s = db_step(ins, err);
-            if (s == DB_ROW)
-                id = db_column_int64(ins, 0), s = db_step(ins, err);
-            stats->created++;
-        }
-        if (s != DB_DONE) {
-            rc = mm_error_wrap(err, step_status(s), "line %zu", r.record_line);
+        struct login_entry *e = map_slot(&m, login);
+        if (e->login && e->id && !actor_can(a, PERM_MANAGE_PEOPLE, e->path)) {
+            rc = mm_error_set(err, MM_ERR_EXISTS, "line %zu: the login '%s' is taken", r.record_line, login);
             break;
         }
-        if (c_roles >= 0 &&
-            (rc = set_roles(a, &x, rdel, rins, id, o->path, o->id, cell(&r, c_roles), err)) != MM_OK) {
-            mm_error_wrap(err, rc, "line %zu", r.record_line);
-            break;
+        if (nrows == cap) {
+            cap = cap ? cap * 2 : 1024;
+            rows = mm_reallocarray(rows, cap, sizeof *rows);
+        }
+        rows[nrows++] = (struct person_row){ mm_strdup(login), mm_strdup(cell(&r, c_name)), mm_strdup(cell(&r, c_email)),
+                                             mm_strdup(cell(&r, c_staff)), mm_strdup(status),
+                                             c_roles >= 0 ? mm_strdup(cell(&r, c_roles)) : NULL, o, r.record_line,
+                                             e->login ? e->id : 0, false };
+        if (!e->login)
+            map_put(&m, login, 0, ""); /* a login twice in the file: the second row updates the first */
+    }
+    if (rc != MM_EOF)
+        goto fail;
+    rc = MM_OK;
+    stats->rows = nrows;
+    int64_t now = server_now();
+    /* new people in batches, in file order */
+    struct person_row *batch[IMPORT_BATCH];
+    size_t nb = 0;
+    for (size_t i = 0; i <= nrows && rc == MM_OK; i++) {
+        bool fresh = i < nrows && !rows[i].id && map_slot(&m, rows[i].login)->id == 0;
+        if (fresh) {
+            /* the first occurrence of a new login goes into the batch */
+            bool dup = false;
+            for (size_t k = 0; k < nb && !dup; k++)
+                dup = !strcmp(batch[k]->login, rows[i].login);
+            if (!dup) {
+                rows[i].inserted = true;
+                batch[nb++] = &rows[i];
+                stats->created++;
+            }
+        }
+        if (nb && (nb == IMPORT_BATCH || i == nrows)) {
+            rc = insert_new(db, batch, nb, now, &m, &full, err);
+            nb = 0;
         }
     }
-    if (rc == MM_EOF)
-        rc = MM_OK;
+    if (rc != MM_OK)
+        goto fail;
+    /* then what was there already (or came twice): one update each */
+    upd = db_prepare(db,
+                     "UPDATE people SET org_id = ?, name = ?, email = ?, staff_no = ?, status = ?, updated_at = ? "
+                     "WHERE id = ?",
+                     err);
+    rdel = db_prepare(db,
+                      "DELETE FROM roles WHERE person_id = ? AND EXISTS (SELECT 1 FROM orgs o WHERE o.id = "
+                      "roles.org_id AND o.path >= ? AND o.path < ?)",
+                      err);
+    rins = db_prepare(db, "INSERT INTO roles (person_id, org_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", err);
+    if (!upd || !rdel || !rins) {
+        rc = MM_ERR_IO;
+        goto fail;
+    }
+    /* the new people's roles (batched), then the rows that change a person, in file order */
+    for (size_t i = 0; i < nrows && rc == MM_OK; i++) {
+        struct person_row *p = &rows[i];
+        p->id = map_slot(&m, p->login)->id;
+        if (p->inserted && p->roles &&
+            (rc = set_roles(a, &x, db, rdel, rins, pending, p->id, false, p->org->path, p->org->id, p->roles, err)) !=
+                MM_OK)
+            mm_error_wrap(err, rc, "line %zu", p->line);
+    }
+    if (rc == MM_OK)
+        rc = roles_flush(db, pending, err);
+    for (size_t i = 0; i < nrows && rc == MM_OK; i++) {
+        struct person_row *p = &rows[i];
+        if (p->inserted)
+            continue; /* there before, or a login's later row in the file */
+        db_reset(upd);
+        db_bind_int64(upd, 1, p->org->id);
+        db_bind_str(upd, 2, p->name);
+        db_bind_str(upd, 3, p->email);
+        db_bind_str(upd, 4, p->staff_no);
+        db_bind_str(upd, 5, p->status);
+        db_bind_int64(upd, 6, now);
+        db_bind_int64(upd, 7, p->id);
+        if ((rc = step_status(db_step(upd, err))) != MM_OK) {
+            mm_error_wrap(err, rc, "line %zu", p->line);
+            break;
+        }
+        stats->updated++;
+        if (p->roles &&
+            (rc = set_roles(a, &x, db, rdel, rins, pending, p->id, true, p->org->path, p->org->id, p->roles, err)) !=
+                MM_OK)
+            mm_error_wrap(err, rc, "line %zu", p->line);
+    }
+    if (rc == MM_OK && db_dialect(db) == DB_POSTGRES)
+        rc = db_exec(db, "ANALYZE people; ANALYZE roles", err);
 fail:
-    db_finalize(find);
-    db_finalize(ins);
+    db_finalize(full);
+    db_finalize(pending->full);
+    mm_free(pending);
     db_finalize(upd);
     db_finalize(rdel);
     db_finalize(rins);
     rc = finish(db, a, "import.people", csv, len, stats, rc, err);
-out:
+    rows_free(rows, nrows);
+    map_release(&m);
     index_release(&x);
     csv_reader_release(&r);
     return rc;

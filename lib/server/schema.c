@@ -122,9 +122,19 @@ static const struct db_migration migrations[] = {
       " triage_note TEXT NOT NULL DEFAULT '',"
       " notification_id BIGINT,"
       " received_at BIGINT NOT NULL);"
-      "CREATE INDEX alerts_org_seen ON alerts(org_id, last_seen);"
+      /* lists are newest first by id: per organisation, per status, per level */
+      "CREATE INDEX alerts_org ON alerts(org_id, id);"
+      "CREATE INDEX alerts_status ON alerts(status, id);"
+      "CREATE INDEX alerts_level ON alerts(level, id);"
       "CREATE INDEX alerts_first ON alerts(first_seen);"
-      "CREATE INDEX alerts_status ON alerts(status, last_seen);"
+      /* the counts per organisation and fiscal year the dashboards show, kept with every change
+       * (alert.c), so reading them costs one row per organisation and year */
+      "CREATE TABLE alert_counts ("
+      " org_id BIGINT NOT NULL REFERENCES orgs(id),"
+      " fiscal_year INTEGER NOT NULL,"
+      " alerts BIGINT NOT NULL,"
+      " threats BIGINT NOT NULL,"
+      " PRIMARY KEY (org_id, fiscal_year));"
       /* a notification to a member organisation, and what happened to it */
       "CREATE TABLE notifications ("
       " id {id},"

@@ -197,9 +197,14 @@ json_t *notification_get(struct db *db, const struct actor *a, int64_t id, enum 
 /* kind: acknowledged (PERM_ACK at the member), comment (either side), closed or reopened (PERM_NOTIFY). */
 enum mm_status notification_event(struct db *db, const struct actor *a, int64_t id, const char *kind,
                                   const char *note, struct mm_error *err);
-/* Counts per Japanese fiscal year (April to March, JST) of the scope: alerts, threats recognised
- * (events of alerts not judged false positives), notifications sent: the seeds' tables 1-2, 1-3. */
+/* Counts per Japanese fiscal year (April to March, JST, by an alert's first sighting) of the scope:
+ * alerts, threats recognised (the events of alerts not judged false positives), notifications
+ * sent: the seeds' tables 1-2 and 1-3. Read from alert_counts, kept with every change. */
 json_t *stats_fiscal_years(struct db *db, const struct actor *a, enum mm_status *rc, struct mm_error *err);
+/* Recompute the kept counts per organisation and fiscal year from the alerts themselves (after a
+ * restore, or alerts loaded by other means); *alerts: how many were counted. In the caller's
+ * transaction. */
+enum mm_status alert_counts_rebuild(struct db *db, int64_t *alerts, struct mm_error *err);
 /* The Japanese fiscal year of a Unix time (JST): 2026-03-31 is FY2025, 2026-04-01 FY2026. */
 int fiscal_year(int64_t t);
 

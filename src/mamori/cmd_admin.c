@@ -5,6 +5,7 @@
 #include "base/prelude.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "auth/auth.h"
 #include "server/app.h"
 #include "commands.h"
@@ -24,7 +25,9 @@ static void usage(FILE *f)
           "  role LOGIN ROLE [--org CODE] [--take]   give (or take) a role\n"
           "  import-orgs FILE | import-people FILE   CSV import (docs/SERVER.md describes the columns)\n"
           "  sensor-register ORG-CODE NAME   register a sensor; prints its one-time enrolment token\n"
-          "  audit-verify                    check the audit trail's hash chain\n",
+          "  token LOGIN NAME [--days N]     make an API token acting as LOGIN (default 90 days); prints it\n"
+          "  audit-verify                    check the audit trail's hash chain\n"
+          "  recount                         recompute the alert counts per organisation and fiscal year\n",
           f);
 }
 
@@ -111,7 +114,7 @@ static bool flag(int argc, char **argv, const char *name)
 static const char *positional(int argc, char **argv, int which)
 {
     static const char *const with_value[] = { "-c", "--org-code", "--org-name", "--org-name-en", "--kind",
-                                              "--login", "--name", "--org" };
+                                              "--login", "--name", "--org", "--days" };
     int seen = 0;
     for (int i = 2; i < argc; i++) {
         bool valued = false;
@@ -195,6 +198,51 @@ static int run(const char *cmd, int argc, char **argv, struct db *db, struct mm_
             if (rc == MM_OK)
                 printf("created organisation '%s' (id %lld) and administrator '%s' (id %lld)\n", code, (long long)org,
                        login, (long long)person);
+        }
+    } else if (!strcmp(cmd, "recount")) {
+        int64_t n = 0;
+        rc = alert_counts_rebuild(db, &n, err);
+        if (rc == MM_OK)
+            printf("counted %lld alerts\n", (long long)n);
+    } else if (!strcmp(cmd, "token")) {
+        const char *login = positional(argc, argv, 0), *name = positional(argc, argv, 1),
+                   *days_s = opt(argc, argv, "--days");
+        int64_t person = login ? person_by_login(db, login) : 0, days = 90;
+        char token[AUTH_TOKEN_MAX], hash[65];
+        if (days_s && (mm_parse_i64(days_s, strlen(days_s), &days) != MM_OK || days < 1 || days > 730)) {
+            rc = mm_error_set(err, MM_ERR_INVALID, "--days must be 1 to 730");
+        } else if (!person || !name) {
+            rc = mm_error_set(err, MM_ERR_NOT_FOUND, "usage: token LOGIN NAME (no person '%s')", login ? login : "");
+        } else {
+            auth_random_token("mmt_", token, sizeof token);
+            auth_token_hash(token, hash);
+            struct db_stmt *st = db_prepare(db,
+                                            "INSERT INTO api_tokens (token_hash, person_id, name, created_at, "
+                                            "expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                            err);
+            rc = st ? MM_OK : MM_ERR_IO;
+            int64_t id = 0;
+            if (st) {
+                int64_t now = server_now();
+                db_bind_str(st, 1, hash);
+                db_bind_int64(st, 2, person);
+                db_bind_str(st, 3, name);
+                db_bind_int64(st, 4, now);
+                db_bind_int64(st, 5, now + days * 86400);
+                int r = db_step(st, err);
+                if (r == DB_ROW) {
+                    id = db_column_int64(st, 0);
+                    r = db_step(st, err);
+                }
+                rc = r == DB_DONE ? MM_OK : (enum mm_status)r;
+                db_finalize(st);
+            }
+            char obj[48];
+            snprintf(obj, sizeof obj, "token:%lld", (long long)id);
+            if (rc == MM_OK)
+                rc = audit_append(db, &sys, "token.create", obj, 0, NULL, err);
+            if (rc == MM_OK)
+                printf("%s\n", token);
         }
     } else if (!strcmp(cmd, "sensor-register")) {
         const char *code = positional(argc, argv, 0), *name = positional(argc, argv, 1);
