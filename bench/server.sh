@@ -4,7 +4,8 @@
 # and latency (ab: keep-alive HTTPS, REQUESTS requests, CONCURRENCY at once, p50/p99) for what the
 # dashboard and the alert list ask, with ALERTS alerts (default 1,000,000) over five fiscal years in
 # the database, for the centre (every member) and for one member (its subtree).
-# Needs `scripts/deps.sh bench` (ab from apache2-utils). Results: docs/BENCHMARKS.md.
+# Needs `scripts/deps.sh bench` (ab from apache2-utils). BACKENDS="sqlite postgresql" (the default)
+# chooses the databases. Results: docs/BENCHMARKS.md.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -78,6 +79,6 @@ run() { # database-url label
 
 echo "| database | what | result |"
 echo "|---|---|---|"
-run "sqlite:$D/server.db" sqlite
-pg_start
-run "$MAMORI_TEST_PG" postgresql
+BACKENDS=${BACKENDS:-sqlite postgresql}
+case " $BACKENDS " in *" sqlite "*) run "sqlite:$D/server.db" sqlite ;; esac
+case " $BACKENDS " in *" postgresql "*) pg_start; run "$MAMORI_TEST_PG" postgresql ;; esac

@@ -15,10 +15,22 @@
 
 #define PG_MAX_PARAMS 32767 /* as SQLite's limit: multi-row statements stay portable */
 
+/* Statements prepared on the server are kept by their SQL text (the same handful of statements
+ * run for every request), so a prepare costs a round trip only the first time on a connection. */
+#define PG_CACHE 128
+struct pg_cached {
+    char *sql; /* NULL: empty slot */
+    char name[32];
+    int nparams;
+    bool in_use; /* a statement holds it now (a second user of the same SQL prepares its own) */
+    uint64_t used; /* for eviction: least recently used goes */
+};
+
 struct pg_db {
     struct db base;
     PGconn *c;
-    uint64_t next_name;
+    uint64_t next_name, tick;
+    struct pg_cached cache[PG_CACHE];
 };
 
 struct pg_stmt {
@@ -31,6 +43,7 @@ struct pg_stmt {
     PGresult *res;
     int row, nrows;
     int64_t changes;
+    struct pg_cached *cached; /* the cache slot it uses, or NULL: deallocated when finalized */
 };
 
 static const struct db_ops pg_ops;
@@ -53,6 +66,8 @@ static enum mm_status result_error(PGresult *r, PGconn *c, struct mm_error *err)
 static void p_close(struct db *db)
 {
     struct pg_db *d = (struct pg_db *)db;
+    for (size_t i = 0; i < PG_CACHE; i++)
+        mm_free(d->cache[i].sql);
     PQfinish(d->c);
     mm_free(d);
 }
@@ -105,33 +120,67 @@ static int number_params(const char *sql, struct buf *out)
 static struct db_stmt *p_prepare(struct db *db, const char *sql, struct mm_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    struct buf q;
-    buf_init(&q, BUF_NO_MAX);
-    int n = number_params(sql, &q);
-    if (n > PG_MAX_PARAMS) {
-        buf_release(&q);
-        mm_error_set(err, MM_ERR_INVALID, "postgresql: more than %d parameters", PG_MAX_PARAMS);
-        return NULL;
-    }
     struct pg_stmt *s = mm_calloc(1, sizeof *s);
     s->ops = &pg_ops;
     s->db = d;
-    s->nparams = n;
-    s->values = mm_calloc(n ? (size_t)n : 1, sizeof *s->values);
-    s->lengths = mm_calloc(n ? (size_t)n : 1, sizeof *s->lengths);
-    snprintf(s->name, sizeof s->name, "mm%llu", (unsigned long long)++d->next_name);
-    PGresult *r = PQprepare(d->c, s->name, q.data, n, NULL);
-    buf_release(&q);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        result_error(r, d->c, err);
-        PQclear(r);
-        mm_free(s->values);
-        mm_free(s->lengths);
-        mm_free(s);
-        return NULL;
-    }
-    PQclear(r);
     s->row = -1;
+    /* a statement prepared before on this connection, not in use now */
+    struct pg_cached *free_slot = NULL, *old = NULL;
+    for (size_t i = 0; i < PG_CACHE; i++) {
+        struct pg_cached *c = &d->cache[i];
+        if (c->sql && !c->in_use && !strcmp(c->sql, sql)) {
+            c->in_use = true;
+            c->used = ++d->tick;
+            s->cached = c;
+            s->nparams = c->nparams;
+            snprintf(s->name, sizeof s->name, "%s", c->name);
+            break;
+        }
+        if (!c->sql && !free_slot)
+            free_slot = c;
+        if (c->sql && !c->in_use && (!old || c->used < old->used))
+            old = c;
+    }
+    if (!s->cached) {
+        struct buf q;
+        buf_init(&q, BUF_NO_MAX);
+        int n = number_params(sql, &q);
+        if (n > PG_MAX_PARAMS) {
+            buf_release(&q);
+            mm_error_set(err, MM_ERR_INVALID, "postgresql: more than %d parameters", PG_MAX_PARAMS);
+            mm_free(s);
+            return NULL;
+        }
+        s->nparams = n;
+        snprintf(s->name, sizeof s->name, "mm%llu", (unsigned long long)++d->next_name);
+        PGresult *r = PQprepare(d->c, s->name, q.data, n, NULL);
+        buf_release(&q);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            result_error(r, d->c, err);
+            PQclear(r);
+            mm_free(s);
+            return NULL;
+        }
+        PQclear(r);
+        /* keep it: in a free slot, or in place of the least recently used one */
+        struct pg_cached *slot = free_slot ? free_slot : old;
+        if (slot && n <= 256) { /* the big multi-row statements of imports are not worth keeping */
+            if (slot->sql) {
+                char dealloc[64];
+                snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", slot->name);
+                PQclear(PQexec(d->c, dealloc));
+                mm_free(slot->sql);
+            }
+            slot->sql = mm_strdup(sql);
+            snprintf(slot->name, sizeof slot->name, "%s", s->name);
+            slot->nparams = n;
+            slot->in_use = true;
+            slot->used = ++d->tick;
+            s->cached = slot;
+        }
+    }
+    s->values = mm_calloc(s->nparams ? (size_t)s->nparams : 1, sizeof *s->values);
+    s->lengths = mm_calloc(s->nparams ? (size_t)s->nparams : 1, sizeof *s->lengths);
     return (struct db_stmt *)s;
 }
 
@@ -256,9 +305,13 @@ static void p_finalize(struct db_stmt *st)
 {
     struct pg_stmt *s = (struct pg_stmt *)st;
     p_reset(st);
-    char sql[64];
-    snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-    PQclear(PQexec(s->db->c, sql));
+    if (s->cached) {
+        s->cached->in_use = false; /* stays prepared for the next user */
+    } else {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(s->db->c, sql));
+    }
     mm_free(s->values);
     mm_free(s->lengths);
     mm_free(s);

@@ -164,6 +164,9 @@ async function main() {
   check(recipient === '渡辺 大輔', 'the notification goes to the member\'s CSIRT point of contact', r.json);
   r = await analyst.post('/api/v1/notifications', { alerts: [ids[a3]], title: 'x' });
   check(r.status === 409, 'a false positive is not notified', r.json);
+  // injection payloads in the judgement's note and a notification's title and body are text too
+  r = await analyst.post(`/api/v1/alerts/${ids[a3]}/triage`, { status: 'false_positive', note: attack });
+  check(r.status === 200 && r.json.triage_note === attack, 'a triage note with SQL and HTML is stored as text', r.json);
   r = await mofCsirt.get('/api/v1/notifications');
   check(r.status === 200 && r.json.notifications.length === 1 && r.json.notifications[0].id === notif, 'the member\'s CSIRT sees the notification');
   r = await staff.get('/api/v1/notifications');
@@ -175,11 +178,13 @@ async function main() {
   r = await mofCsirt.post(`/api/v1/notifications/${notif}/events`, { kind: 'closed' });
   check(r.status === 403, 'the member does not close it');
   r = await analyst.post(`/api/v1/notifications/${notif}/events`, { kind: 'comment', note: '駆除後に報告してください。' });
+  r = await analyst.post(`/api/v1/notifications/${notif}/events`, { kind: 'comment', note: attack });
+  check(r.status === 200 && r.json.timeline.some(e => e.note === attack), 'a comment with SQL and HTML is stored as text', r.json);
   r = await analyst.post(`/api/v1/notifications/${notif}/events`, { kind: 'closed', note: '対応完了' });
   check(r.status === 200 && r.json.status === 'closed', 'the centre closes it');
   r = await mofCsirt.get(`/api/v1/notifications/${notif}`);
   const kinds = r.json.timeline.map(e => e.kind).join(',');
-  check(kinds === 'sent,acknowledged,comment,closed', 'the timeline shows every step', r.json.timeline);
+  check(kinds === 'sent,acknowledged,comment,comment,closed', 'the timeline shows every step', r.json.timeline);
   r = await analyst.get('/api/v1/stats/fiscal-years');
   const fy = r.json.fiscal_years.find(y => y.fiscal_year === 2026);
   check(fy && fy.alerts === 3 && fy.threats === 10 && fy.notifications === 1, 'fiscal-year counts: alerts, threats recognised, notifications', r.json);

@@ -202,10 +202,13 @@ async function viewAlerts() {
   const lv = h('select', { name: 'level' }, h('option', { value: '' }, t('all')),
     ['critical', 'high', 'medium', 'low', 'informational'].map(l => h('option', { value: l }, l)));
   const q = h('input', { name: 'q', type: 'search' });
+  const org = h('select', { name: 'org' }, h('option', { value: '' }, t('all')),
+    Object.values(orgsById).filter(o => ['member', 'agency', 'company'].includes(o.kind)).map(o => h('option', { value: o.id }, orgName(o))));
   const list = h('div', {});
   let before = null;
   const load = async (more) => {
     const p = new URLSearchParams({ limit: 50 });
+    if (org.value) p.set('org_id', org.value);
     if (st.value) p.set('status', st.value);
     if (lv.value) p.set('level', lv.value);
     if (q.value) p.set('q', q.value);
@@ -216,8 +219,8 @@ async function viewAlerts() {
     list.append(alertTable(r.alerts));
     if (before) list.append(h('button', { type: 'button', class: 'secondary', onclick: e => { e.target.remove(); load(true).catch(fail); } }, t('more')));
   };
-  const form = h('form', { class: 'inline', role: 'search' }, field(t('status'), st), field(t('level'), lv), field(t('search'), q),
-                 h('button', { type: 'submit' }, t('apply')));
+  const form = h('form', { class: 'inline', role: 'search' }, org.options.length > 2 ? field(t('member'), org) : null,
+                 field(t('status'), st), field(t('level'), lv), field(t('search'), q), h('button', { type: 'submit' }, t('apply')));
   form.addEventListener('submit', e => { e.preventDefault(); load(false).catch(fail); });
   page(t('alerts'), form, list);
   await load(false);
@@ -244,10 +247,16 @@ async function viewAlert(id) {
       try { await api('POST', `/api/v1/alerts/${id}/triage`, { status: s, note: note.value }); viewAlert(id); }
       catch (e) { fail(e); }
     };
+    const into = h('input', { name: 'merge_into', type: 'number', min: 1 });
+    const merge = async () => {
+      try { await api('POST', `/api/v1/alerts/${id}/triage`, { merge_into: Number(into.value) }); viewAlert(id); }
+      catch (e) { fail(e); }
+    };
     parts.push(h('div', { class: 'card' }, field(t('note'), note), h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: judge('true_positive') }, t('judge_tp')),
       h('button', { type: 'button', class: 'secondary', onclick: judge('false_positive') }, t('judge_fp')),
-      h('button', { type: 'button', class: 'secondary', onclick: judge('new') }, t('judge_new')))));
+      h('button', { type: 'button', class: 'secondary', onclick: judge('new') }, t('judge_new'))),
+      h('form', { class: 'inline' }, field(t('merge_into'), into), h('button', { type: 'button', class: 'secondary', onclick: merge }, t('merge')))));
   }
   if (can('notify') && !a.notification_id && a.status !== 'false_positive' && a.status !== 'merged') {
     const title = h('input', { name: 'title', required: true, value: getLang() === 'ja' && a.title_ja ? a.title_ja : a.title });
