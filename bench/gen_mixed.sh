@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gen_mixed.sh [LINES] [SEED] > FILE: a deterministic, realistic mix of syslog lines for the ingest
+# gen_mixed.sh [LINES] [SEED] [DAYS] > FILE: a deterministic, realistic mix of syslog lines for the ingest
 # benchmark (bench/ingest.sh). No network, no randomness from the system: a Park-Miller generator
 # in awk (integer arithmetic below 2^53, so mawk and gawk give the same bytes).
 #
@@ -14,7 +14,8 @@
 set -eu
 LINES=${1:-5000}
 SEED=${2:-20261123}
-LC_ALL=C exec awk -v N="$LINES" -v SEED="$SEED" '
+DAYS=${3:-0} # 0: three lines a second from 23 Nov 15:30; else the lines spread over DAYS days
+LC_ALL=C exec awk -v N="$LINES" -v SEED="$SEED" -v DAYS="$DAYS" '
 function rnd(n) { S = (S * 16807) % 2147483647; return S % n }      # 0..n-1
 function pick(list,   a, k) { k = split(list, a, "|"); return a[rnd(k) + 1] }
 function hex(n,   s, i) { s = ""; for (i = 0; i < n; i++) s = s substr("0123456789abcdef", rnd(16) + 1, 1); return s }
@@ -29,8 +30,9 @@ function user() { return pick("alice|bob|carol|dave|erin|frank|grace|heidi|ivan|
 function baduser() { return pick("test|oracle|ubuntu|pi|guest|user|ftpuser|support|nagios|hadoop|minecraft|admin1|administrator|temp|steam") }
 function host(kind) { return kind sprintf("%02d", rnd(12) + 1) }
 function pid() { return 300 + rnd(60000) }
-function ts(   t) { t = T0 + int(NR_ / 3); return sprintf("Nov %2d %02d:%02d:%02d", 23 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60) }
-function iso(   t) { t = T0 + int(NR_ / 3); return sprintf("2026-11-%02dT%02d:%02d:%02d.%06d+09:00", 23 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60, rnd(1000000)) }
+function tick() { return DAYS > 0 ? int(NR_ * DAYS * 86400 / N) : int(NR_ / 3) }
+function ts(   t) { t = T0 + tick(); return sprintf("Nov %2d %02d:%02d:%02d", 23 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60) }
+function iso(   t) { t = T0 + tick(); return sprintf("2026-11-%02dT%02d:%02d:%02d.%06d+09:00", 23 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60, rnd(1000000)) }
 function epoch() { return 1795415400 + int(NR_ / 3) }
 function hdr(pri, h, prog) { return "<" pri ">" ts() " " h " " prog ": " }
 function dom() { return pick("example.com|example.org|example.net|mamori.test|corp.example.jp|mail.example.co.jp|shop.example.com") }

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The demo behind `make run`: starts mamori's sensor on loopback with UDP, TCP, TLS and JSON-lines
-# listeners and a followed file, sealing everything it receives into a store, replays the sample logs of the parser tests through it (real
-# lines from sshd, Postfix, slapd, FreeRADIUS, ClamAV, Squid, ... as the daemons write them), and
-# keeps running until Ctrl-C, when it stops gracefully. Everything lives in $DEMO_DIR.
+# The demo behind `make run`: starts mamori's server with a demo directory (the centre and GSOC,
+# ministries with bureaus and agencies, their people) and mamori's sensor on loopback with UDP, TCP,
+# TLS and JSON-lines listeners and a followed file, sealing everything it receives into a store and
+# shipping its alerts to the server as the Ministry of Finance's sensor; replays the sample logs of
+# the parser tests (real lines from sshd, Postfix, slapd, FreeRADIUS, ClamAV, Squid, ... as the
+# daemons write them) and three days of generated traffic through it; has GSOC's analyst notify the
+# ministry of the worst alert; and keeps running until Ctrl-C, when both stop gracefully.
+# Everything lives in $DEMO_DIR.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -70,7 +74,7 @@ rules = $PWD/rules
 ioc = $DEMO_DIR/ioc.txt
 detectors = yes
 alert_spool = $DEMO_DIR/alerts
-alert_window = 5s
+alert_window = 1h
 # the alerts go to the server as the Ministry of Finance's sensor (docs/SERVER.md)
 server = https://127.0.0.1:$SERVER_PORT
 server_ca = $DEMO_DIR/server.crt
@@ -119,6 +123,10 @@ done
 "$SENDLOG" -q --tls --ca "$DEMO_DIR/server.crt" --to 127.0.0.1:$TLS_PORT "$samples"
 cat tests/parse/suricata/eve/input.log | grep '^{' | "$SENDLOG" -q --to 127.0.0.1:$JSON_PORT - || true
 printf '<13>Nov 23 15:30:00 demo-host demo: hello over UDP\n' | "$SENDLOG" -q --udp --to 127.0.0.1:$UDP_PORT -
+# three days of traffic from the site's devices (bench/gen_mixed.sh: firewalls, proxy, mail, directory,
+# antivirus, databases, IDS), one line every two seconds or so
+bash bench/gen_mixed.sh "${DEMO_LINES:-120000}" 20261123 3 > "$DEMO_DIR/days.log"
+"$SENDLOG" -q --to 127.0.0.1:$TCP_PORT "$DEMO_DIR/days.log"
 echo "<13>$(date '+%b %e %H:%M:%S') demo-host demo: a line appended to a followed file" >> "$DEMO_DIR/logs/app.log"
 sleep 1
 # wait for the alerts to reach the server, then GSOC's analyst notifies the ministry of the worst

@@ -19,5 +19,7 @@ const { Client } = require('../../tests/server/client.js');
     body: `GSOC のセンサーが ${a.title} を検知しました（${a.count} 件）。該当端末の調査と結果の報告をお願いします。`,
   });
   if (r.status !== 201) throw new Error('notification: ' + r.text);
-  console.log(`${alerts.length} alerts on the server; notification #${r.json.id} sent to 財務省 (${r.json.recipient_name})`);
+  const years = (await analyst.get('/api/v1/stats/fiscal-years')).json.fiscal_years;
+  const total = years.reduce((n, y) => n + y.alerts, 0), threats = years.reduce((n, y) => n + y.threats, 0);
+  console.log(`${total} alerts on the server (${threats} threat events); notification #${r.json.id} sent to 財務省 (${r.json.recipient_name})`);
 })().catch(e => { console.error(String(e)); process.exit(1); });
