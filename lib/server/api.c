@@ -155,6 +155,38 @@ int64_t api_id(struct api_call *c, const char *name)
     return id;
 }
 
+bool api_query_i64(struct api_call *c, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    const char *s = http_query(c->req, name);
+    if (!s)
+        return true;
+    if (mm_parse_i64(s, strlen(s), out) != MM_OK || *out < min || *out > max) {
+        http_error(c->res, 400, "query parameter '%s' must be an integer from %lld to %lld", name, (long long)min,
+                   (long long)max);
+        return false;
+    }
+    return true;
+}
+
+bool api_query_text(struct api_call *c, const char *name, const char **out)
+{
+    const char *s = http_query(c->req, name);
+    if (s && (strlen(s) > 200 || !mm_utf8_valid(s, strlen(s)))) {
+        http_error(c->res, 400, "query parameter '%s' must be UTF-8 of at most 200 bytes", name);
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+void api_answer(struct api_call *c, unsigned status, json_t *o, enum mm_status rc)
+{
+    if (o)
+        api_ok(c, status, o);
+    else
+        api_fail(c, rc);
+}
+
 enum mm_status api_tx(struct api_call *c, enum mm_status (*f)(struct api_call *c, void *arg), void *arg)
 {
     enum mm_status rc = db_begin(c->db, &c->err);

@@ -12,48 +12,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool query_i64(struct api_call *c, const char *name, int64_t min, int64_t max, int64_t *out)
-{
-    const char *s = http_query(c->req, name);
-    if (!s)
-        return true;
-    if (mm_parse_i64(s, strlen(s), out) != MM_OK || *out < min || *out > max) {
-        http_error(c->res, 400, "query parameter '%s' must be an integer from %lld to %lld", name, (long long)min,
-                   (long long)max);
-        return false;
-    }
-    return true;
-}
-
-static bool query_text(struct api_call *c, const char *name, const char **out)
-{
-    const char *s = http_query(c->req, name);
-    if (s && (strlen(s) > 200 || !mm_utf8_valid(s, strlen(s)))) {
-        http_error(c->res, 400, "query parameter '%s' must be UTF-8 of at most 200 bytes", name);
-        return false;
-    }
-    *out = s;
-    return true;
-}
-
 /* ---- alerts ---- */
 
 void api_alerts_list(struct api_call *c)
 {
     struct alert_query q = { 0 };
     int64_t limit = 50;
-    if (!query_i64(c, "org_id", 1, INT64_MAX, &q.org_id) || !query_i64(c, "before", 1, INT64_MAX, &q.before_id) ||
-        !query_i64(c, "limit", 1, 1000, &limit) || !query_i64(c, "since", 0, INT64_MAX, &q.since) ||
-        !query_i64(c, "until", 0, INT64_MAX, &q.until) || !query_text(c, "status", &q.status) ||
-        !query_text(c, "level", &q.level) || !query_text(c, "q", &q.q))
+    if (!api_query_i64(c, "org_id", 1, INT64_MAX, &q.org_id) || !api_query_i64(c, "before", 1, INT64_MAX, &q.before_id) ||
+        !api_query_i64(c, "limit", 1, 1000, &limit) || !api_query_i64(c, "since", 0, INT64_MAX, &q.since) ||
+        !api_query_i64(c, "until", 0, INT64_MAX, &q.until) || !api_query_text(c, "status", &q.status) ||
+        !api_query_text(c, "level", &q.level) || !api_query_text(c, "q", &q.q))
         return;
     q.limit = (unsigned)limit;
     enum mm_status rc;
     json_t *l = alert_list(c->db, &c->actor, &q, &rc, &c->err);
-    if (l)
-        api_ok(c, 200, l);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, l, rc);
 }
 
 void api_alerts_get(struct api_call *c)
@@ -63,10 +36,7 @@ void api_alerts_get(struct api_call *c)
         return;
     enum mm_status rc;
     json_t *o = alert_get(c->db, &c->actor, id, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 struct triage {
@@ -101,10 +71,7 @@ void api_alerts_triage(struct api_call *c)
     struct triage t = { id, b };
     enum mm_status rc = api_tx(c, triage_tx, &t);
     json_t *o = rc == MM_OK ? alert_get(c->db, &c->actor, id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
     json_decref(b);
 }
 
@@ -114,16 +81,13 @@ void api_notifications_list(struct api_call *c)
 {
     struct notification_query q = { 0 };
     int64_t limit = 50;
-    if (!query_i64(c, "org_id", 1, INT64_MAX, &q.org_id) || !query_i64(c, "before", 1, INT64_MAX, &q.before_id) ||
-        !query_i64(c, "limit", 1, 1000, &limit) || !query_text(c, "status", &q.status))
+    if (!api_query_i64(c, "org_id", 1, INT64_MAX, &q.org_id) || !api_query_i64(c, "before", 1, INT64_MAX, &q.before_id) ||
+        !api_query_i64(c, "limit", 1, 1000, &limit) || !api_query_text(c, "status", &q.status))
         return;
     q.limit = (unsigned)limit;
     enum mm_status rc;
     json_t *l = notification_list(c->db, &c->actor, &q, &rc, &c->err);
-    if (l)
-        api_ok(c, 200, l);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, l, rc);
 }
 
 struct notify {
@@ -166,10 +130,7 @@ void api_notifications_create(struct api_call *c)
     struct notify n = { b, 0 };
     enum mm_status rc = api_tx(c, notify_tx, &n);
     json_t *o = rc == MM_OK ? notification_get(c->db, &c->actor, n.id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 201, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 201, o, rc);
     json_decref(b);
 }
 
@@ -180,10 +141,7 @@ void api_notifications_get(struct api_call *c)
         return;
     enum mm_status rc;
     json_t *o = notification_get(c->db, &c->actor, id, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 static enum mm_status event_tx(struct api_call *c, void *arg)
@@ -204,10 +162,7 @@ void api_notifications_event(struct api_call *c)
     struct triage t = { id, b };
     enum mm_status rc = api_tx(c, event_tx, &t);
     json_t *o = rc == MM_OK ? notification_get(c->db, &c->actor, id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
     json_decref(b);
 }
 
@@ -215,10 +170,7 @@ void api_stats_fy(struct api_call *c)
 {
     enum mm_status rc;
     json_t *o = stats_fiscal_years(c->db, &c->actor, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 /* ---- sensors ---- */
@@ -227,10 +179,7 @@ void api_sensors_list(struct api_call *c)
 {
     enum mm_status rc;
     json_t *o = sensor_list(c->db, &c->actor, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 struct sensor_new {

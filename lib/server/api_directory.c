@@ -77,10 +77,7 @@ void api_orgs_get(struct api_call *c)
         return;
     enum mm_status rc;
     json_t *o = org_get(c->db, &c->actor, id, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 struct patch {
@@ -109,33 +106,17 @@ void api_orgs_update(struct api_call *c)
     struct patch p = { id, b };
     enum mm_status rc = api_tx(c, orgs_update_tx, &p);
     json_t *o = rc == MM_OK ? org_get(c->db, &c->actor, id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
     json_decref(b);
 }
 
 /* ---- people ---- */
 
-static bool query_int(struct api_call *c, const char *name, int64_t min, int64_t max, int64_t *out)
-{
-    const char *s = http_query(c->req, name);
-    if (!s)
-        return true;
-    if (mm_parse_i64(s, strlen(s), out) != MM_OK || *out < min || *out > max) {
-        http_error(c->res, 400, "query parameter '%s' must be an integer from %lld to %lld", name, (long long)min,
-                    (long long)max);
-        return false;
-    }
-    return true;
-}
-
 void api_people_list(struct api_call *c)
 {
     int64_t org = 0, after = 0, limit = 100;
-    if (!query_int(c, "org_id", 1, INT64_MAX, &org) || !query_int(c, "after", 0, INT64_MAX, &after) ||
-        !query_int(c, "limit", 1, 1000, &limit))
+    if (!api_query_i64(c, "org_id", 1, INT64_MAX, &org) || !api_query_i64(c, "after", 0, INT64_MAX, &after) ||
+        !api_query_i64(c, "limit", 1, 1000, &limit))
         return;
     struct person_query q = { org, http_query(c->req, "q"), http_query(c->req, "status"), http_query(c->req, "role"),
                               after, (unsigned)limit };
@@ -145,10 +126,7 @@ void api_people_list(struct api_call *c)
     }
     enum mm_status rc;
     json_t *l = person_list(c->db, &c->actor, &q, &rc, &c->err);
-    if (l)
-        api_ok(c, 200, l);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, l, rc);
 }
 
 static const struct api_field person_fields[] = {
@@ -202,10 +180,7 @@ void api_people_get(struct api_call *c)
         return;
     enum mm_status rc;
     json_t *o = person_get(c->db, &c->actor, id, &rc, &c->err);
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
 }
 
 static enum mm_status people_update_tx(struct api_call *c, void *arg)
@@ -226,10 +201,7 @@ void api_people_update(struct api_call *c)
     struct patch p = { id, b };
     enum mm_status rc = api_tx(c, people_update_tx, &p);
     json_t *o = rc == MM_OK ? person_get(c->db, &c->actor, id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
     json_decref(b);
 }
 
@@ -258,10 +230,7 @@ static void role_change(struct api_call *c, bool give)
     struct role_change r = { id, b, give };
     enum mm_status rc = api_tx(c, role_tx, &r);
     json_t *o = rc == MM_OK ? person_get(c->db, &c->actor, id, &rc, &c->err) : NULL;
-    if (o)
-        api_ok(c, 200, o);
-    else
-        api_fail(c, rc);
+    api_answer(c, 200, o, rc);
     json_decref(b);
 }
 
@@ -313,7 +282,7 @@ void api_import_people(struct api_call *c)
 void api_audit_list(struct api_call *c)
 {
     int64_t before = 0, limit = 100;
-    if (!query_int(c, "before", 1, INT64_MAX, &before) || !query_int(c, "limit", 1, 1000, &limit))
+    if (!api_query_i64(c, "before", 1, INT64_MAX, &before) || !api_query_i64(c, "limit", 1, 1000, &limit))
         return;
     json_t *l = audit_list(c->db, &c->actor, before, (unsigned)limit, &c->err);
     if (l)

@@ -103,6 +103,12 @@ int64_t api_id(struct api_call *c, const char *name);
 /* Run f inside a transaction: commit when it returns MM_OK, roll back otherwise. */
 enum mm_status api_tx(struct api_call *c, enum mm_status (*f)(struct api_call *c, void *arg), void *arg);
 void api_ok(struct api_call *c, unsigned status, json_t *body); /* steals body */
+/* o (stolen) with status, or, when o is NULL, the failure rc with err's message. */
+void api_answer(struct api_call *c, unsigned status, json_t *o, enum mm_status rc);
+/* Query parameters: an integer within [min, max] / UTF-8 text of at most 200 bytes; absent leaves
+ * *out alone (text: NULL). false when it has answered 400. */
+bool api_query_i64(struct api_call *c, const char *name, int64_t min, int64_t max, int64_t *out);
+bool api_query_text(struct api_call *c, const char *name, const char **out);
 
 #define SESSION_COOKIE "__Host-mamori"
 /* Authenticate a call as its route needs; false when it has answered (401, 403, 429). */
