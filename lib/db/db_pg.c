@@ -77,7 +77,8 @@ static enum mm_status p_exec(struct db *db, const char *sql, struct mm_error *er
     struct pg_db *d = (struct pg_db *)db;
     PGresult *r = PQexec(d->c, sql);
     ExecStatusType st = PQresultStatus(r);
-    enum mm_status rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? MM_OK : result_error(r, d->c, err);
+    enum mm_status rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY ? MM_OK
+                                                                                               : result_error(r, d->c, err);
     PQclear(r);
     return rc;
 }

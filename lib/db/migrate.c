@@ -64,8 +64,12 @@ static enum mm_status apply(struct db *db, const struct db_migration *m, struct 
     if (rc != MM_OK)
         return rc;
     char *sql = db_migration_sql(db, m->sql);
-    rc = db_exec(db, sql, err);
+    if (*sql)
+        rc = db_exec(db, sql, err);
     mm_free(sql);
+    const char *own = db_dialect(db) == DB_POSTGRES ? m->postgres_sql : m->sqlite_sql;
+    if (rc == MM_OK && own)
+        rc = db_exec(db, own, err);
     if (rc == MM_OK) {
         struct db_stmt *st = db_prepare(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", err);
         rc = st ? MM_OK : MM_ERR_IO;

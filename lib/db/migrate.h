@@ -15,6 +15,9 @@ struct db_migration {
     int version; /* 1, 2, 3 ... in order, never reused */
     const char *name;
     const char *sql;
+    /* statements for one engine only (after sql; NULL: none): what the two do differently, such
+     * as their text-search indexes */
+    const char *sqlite_sql, *postgres_sql;
 };
 
 /* Apply the migrations the database has not had yet. *applied (may be NULL) receives how many

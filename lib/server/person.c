@@ -190,8 +190,18 @@ json_t *person_list(struct db *db, const struct actor *a, const struct person_qu
     buf_init(&sql, BUF_NO_MAX);
     /* the actor's scope first, then the organisation asked for inside it */
     buf_append_str(&sql, PERSON_SELECT "WHERE o.path >= ? AND o.path < ? AND o.path >= ? AND o.path < ? AND p.id > ?");
-    if (q->q)
+    /* three characters or more: the trigram index (migration 3); fewer (a two-character surname
+     * such as 山田) cannot use it: a scan */
+    size_t chars = 0;
+    for (const char *p = q->q; p && *p; p++)
+        chars += ((unsigned char)*p & 0xc0) != 0x80;
+    bool indexed = chars >= 3;
+    if (q->q && !indexed)
         buf_append_str(&sql, " AND (p.login LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\' OR p.email LIKE ? ESCAPE '\\')");
+    else if (indexed && db_dialect(db) == DB_SQLITE)
+        buf_append_str(&sql, " AND p.id IN (SELECT rowid FROM people_search WHERE people_search MATCH ?)");
+    else if (indexed)
+        buf_append_str(&sql, " AND (p.login || ' ' || p.name || ' ' || p.email) ILIKE ? ESCAPE '\\'");
     if (q->status)
         buf_append_str(&sql, " AND p.status = ?");
     if (q->role)
@@ -208,18 +218,31 @@ json_t *person_list(struct db *db, const struct actor *a, const struct person_qu
     db_bind_str(st, i++, hi);
     db_bind_int64(st, i++, q->after_id);
     if (q->q) {
-        struct buf like;
-        buf_init(&like, 1024);
-        buf_append_char(&like, '%');
-        for (const char *p = q->q; *p; p++) {
-            if (*p == '%' || *p == '_' || *p == '\\')
-                buf_append_char(&like, '\\');
-            buf_append_char(&like, *p);
+        struct buf pat;
+        buf_init(&pat, 1024);
+        if (indexed && db_dialect(db) == DB_SQLITE) {
+            /* an FTS5 string: the text in double quotes, each quote doubled; with the trigram
+             * tokenizer it matches as a substring, ignoring case */
+            buf_append_char(&pat, '"');
+            for (const char *p = q->q; *p; p++) {
+                if (*p == '"')
+                    buf_append_char(&pat, '"');
+                buf_append_char(&pat, *p);
+            }
+            buf_append_char(&pat, '"');
+            db_bind_text(st, i++, pat.data, pat.len);
+        } else {
+            buf_append_char(&pat, '%');
+            for (const char *p = q->q; *p; p++) {
+                if (*p == '%' || *p == '_' || *p == '\\')
+                    buf_append_char(&pat, '\\');
+                buf_append_char(&pat, *p);
+            }
+            buf_append_char(&pat, '%');
+            for (int k = 0; k < (indexed ? 1 : 3); k++)
+                db_bind_text(st, i++, pat.data, pat.len);
         }
-        buf_append_char(&like, '%');
-        for (int k = 0; k < 3; k++)
-            db_bind_text(st, i++, like.data, like.len);
-        buf_release(&like);
+        buf_release(&pat);
     }
     if (q->status)
         db_bind_str(st, i++, q->status);

@@ -95,7 +95,7 @@ static const struct db_migration migrations[] = {
       " detail TEXT NOT NULL DEFAULT '{}',"
       " prev_hash {bytes} NOT NULL,"
       " hash {bytes} NOT NULL UNIQUE);"
-      "CREATE INDEX audit_org ON audit(org_id, at);" },
+      "CREATE INDEX audit_org ON audit(org_id, at);", NULL, NULL },
     { 2, "alerts, notifications (通報) and their timelines",
       /* an alert as its sensor last sent it (the newest version), and the centre's judgement */
       "CREATE TABLE alerts ("
@@ -158,7 +158,25 @@ static const struct db_migration migrations[] = {
       " person_id BIGINT REFERENCES people(id),"
       " kind TEXT NOT NULL CHECK (kind IN ('sent','acknowledged','comment','closed','reopened')),"
       " note TEXT NOT NULL DEFAULT '');"
-      "CREATE INDEX notification_events_n ON notification_events(notification_id, at);" },
+      "CREATE INDEX notification_events_n ON notification_events(notification_id, at);", NULL, NULL },
+    { 3, "people search by any part of login, name or e-mail",
+      "",
+      /* SQLite: an FTS5 trigram index over the people table, kept by triggers */
+      "CREATE VIRTUAL TABLE people_search USING fts5(login, name, email, content='people', content_rowid='id', "
+      "tokenize='trigram');"
+      "INSERT INTO people_search(people_search) VALUES ('rebuild');"
+      "CREATE TRIGGER people_search_ai AFTER INSERT ON people BEGIN "
+      " INSERT INTO people_search(rowid, login, name, email) VALUES (new.id, new.login, new.name, new.email); END;"
+      "CREATE TRIGGER people_search_ad AFTER DELETE ON people BEGIN "
+      " INSERT INTO people_search(people_search, rowid, login, name, email) VALUES ('delete', old.id, old.login, "
+      "old.name, old.email); END;"
+      "CREATE TRIGGER people_search_au AFTER UPDATE OF login, name, email ON people BEGIN "
+      " INSERT INTO people_search(people_search, rowid, login, name, email) VALUES ('delete', old.id, old.login, "
+      "old.name, old.email);"
+      " INSERT INTO people_search(rowid, login, name, email) VALUES (new.id, new.login, new.name, new.email); END;",
+      /* PostgreSQL: a trigram index (pg_trgm, a trusted extension) over the same text */
+      "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+      "CREATE INDEX people_search ON people USING gin ((login || ' ' || name || ' ' || email) gin_trgm_ops);" },
 };
 
 const struct db_migration *server_migrations(size_t *n)

@@ -182,6 +182,15 @@ static void suite(const char *url)
     pl = person_list(db, &ma, &pq, &rc, &err);
     CHECK(pl && json_array_size(json_object_get(pl, "people")) == 1);
     json_decref(pl);
+    struct person_input jname = { 0, NULL, "山田 花子", NULL, NULL, NULL, NULL };
+    CHECK(person_update(db, &ma, mof_b2, &jname, &err) == MM_OK);
+    static const char *const finds[] = { "山田", "山田 花", "田 花子", "mof-b", "MOF-B2" }; /* short, long, any case */
+    for (size_t k = 0; k < MM_ARRAY_LEN(finds); k++) {
+        pq.q = finds[k];
+        pl = person_list(db, &ma, &pq, &rc, &err);
+        CHECK(pl && json_array_size(json_object_get(pl, "people")) == 1);
+        json_decref(pl);
+    }
     pq.q = "%";
     pl = person_list(db, &ma, &pq, &rc, &err);
     CHECK(pl && json_array_size(json_object_get(pl, "people")) == 0);
