@@ -18,7 +18,7 @@ packages=(
     # fuzzing (libFuzzer comes with clang's runtime)
     clang libclang-rt-14-dev
     # tests: certificates, JSON checks, loopback clients, the Windows regression check
-    openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd python3
+    openssl ca-certificates procps iproute2 psmisc jq netcat-openbsd python3 curl
     # a real relay forwarding to the sensor (TCP octet-counted, TLS, UDP), and the benchmark peer
     rsyslog rsyslog-openssl
 )
