@@ -177,6 +177,55 @@ static const struct db_migration migrations[] = {
       /* PostgreSQL: a trigram index (pg_trgm, a trusted extension) over the same text */
       "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
       "CREATE INDEX people_search ON people USING gin ((login || ' ' || name || ' ' || email) gin_trgm_ops);" },
+    { 4, "self-inspection: checklists, obligations, campaigns, their targets and answers",
+      /* a checklist per fiscal year; its obligations (遵守事項) with their clause, item group and
+       * the subject group they fall on (責任者等, システム責任者等, 行政事務従事者) */
+      "CREATE TABLE checklists ("
+      " id {id},"
+      " fiscal_year INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " title_ja TEXT NOT NULL,"
+      " title_en TEXT NOT NULL DEFAULT '',"
+      " created_at BIGINT NOT NULL,"
+      " UNIQUE (fiscal_year, code));"
+      "CREATE TABLE obligations ("
+      " id {id},"
+      " checklist_id BIGINT NOT NULL REFERENCES checklists(id),"
+      " position INTEGER NOT NULL,"
+      " subject TEXT NOT NULL CHECK (subject IN ('officer','system','staff')),"
+      " item_group TEXT NOT NULL,"
+      " clause TEXT NOT NULL DEFAULT '',"
+      " text_ja TEXT NOT NULL,"
+      " text_en TEXT NOT NULL DEFAULT '',"
+      " UNIQUE (checklist_id, position));"
+      /* a campaign: an organisation asks everyone in its subtree, for a period */
+      "CREATE TABLE campaigns ("
+      " id {id},"
+      " org_id BIGINT NOT NULL REFERENCES orgs(id),"
+      " checklist_id BIGINT NOT NULL REFERENCES checklists(id),"
+      " opens_at BIGINT NOT NULL,"
+      " closes_at BIGINT NOT NULL,"
+      " created_by BIGINT,"
+      " created_at BIGINT NOT NULL);"
+      /* who is asked, as what subject; people without duties in the period are kept, excluded */
+      "CREATE TABLE campaign_targets ("
+      " campaign_id BIGINT NOT NULL REFERENCES campaigns(id),"
+      " person_id BIGINT NOT NULL REFERENCES people(id),"
+      " org_id BIGINT NOT NULL REFERENCES orgs(id),"
+      " subject TEXT NOT NULL CHECK (subject IN ('officer','system','staff')),"
+      " excluded INTEGER NOT NULL DEFAULT 0,"
+      " PRIMARY KEY (campaign_id, person_id));"
+      "CREATE TABLE answers ("
+      " campaign_id BIGINT NOT NULL,"
+      " person_id BIGINT NOT NULL,"
+      " obligation_id BIGINT NOT NULL REFERENCES obligations(id),"
+      " answer TEXT NOT NULL CHECK (answer IN ('implemented','not_implemented','not_applicable')),"
+      " reason TEXT NOT NULL DEFAULT '',"
+      " answered_at BIGINT NOT NULL,"
+      " PRIMARY KEY (campaign_id, person_id, obligation_id),"
+      " FOREIGN KEY (campaign_id, person_id) REFERENCES campaign_targets(campaign_id, person_id));"
+      "CREATE INDEX answers_obligation ON answers(campaign_id, obligation_id);",
+      NULL, NULL },
 };
 
 const struct db_migration *server_migrations(size_t *n)

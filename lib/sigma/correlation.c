@@ -216,17 +216,19 @@ static enum mm_status parse_aliases(struct sigma_corr *c, const struct ynode *al
 {
     if (al->type != Y_MAP)
         return mm_error_set(err, MM_ERR_INVALID, "line %d: aliases must map an alias to rule: field", al->line);
+    if (c->aliases)
+        return mm_error_set(err, MM_ERR_INVALID, "line %d: 'aliases' is given twice", al->line);
     size_t total = 0;
     for (size_t i = 1; i < al->n; i += 2)
         total += al->items[i]->type == Y_MAP ? al->items[i]->n / 2 : 0;
     c->aliases = mm_calloc(total + 1, sizeof *c->aliases);
     for (size_t i = 0; i + 1 < al->n; i += 2) {
         const struct ynode *k = al->items[i], *v = al->items[i + 1];
-        if (k->type != Y_SCALAR || v->type != Y_MAP || v->n == 0)
+        if (k->type != Y_SCALAR || !k->s || !k->len || v->type != Y_MAP || v->n == 0)
             return mm_error_set(err, MM_ERR_INVALID, "line %d: alias must map rule names to field names", k->line);
         for (size_t j = 0; j + 1 < v->n; j += 2) {
             const struct ynode *rk = v->items[j], *rv = v->items[j + 1];
-            if (rk->type != Y_SCALAR || rv->type != Y_SCALAR || !rv->len)
+            if (rk->type != Y_SCALAR || !rk->s || !rk->len || rv->type != Y_SCALAR || !rv->s || !rv->len)
                 return mm_error_set(err, MM_ERR_INVALID, "line %d: alias '%s' must map a rule name to a field name",
                                     rk->line, k->s);
             for (size_t a = 0; a < c->naliases; a++)

@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "server/server.h"
+#include "programme/selfcheck.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,61 @@ static void suite(const char *url)
     struct actor mx;
     CHECK(actor_load(db, mext_admin, &mx, &err) == MM_OK);
     CHECK(stats_fiscal_years(db, &mx, &rc, &err) == NULL && rc == MM_ERR_DENIED);
+
+    /* self-inspection: a checklist, a campaign in a bureau, answers, the rates */
+    int64_t test_org = mk_org(db, &sys, mof, "bureau", "mof-test", "試験局");
+    int64_t p_off = mk_person(db, &sys, test_org, "t-officer", "security_manager");
+    int64_t p_staff = mk_person(db, &sys, test_org, "t-staff", "staff");
+    int64_t p_leave = mk_person(db, &sys, test_org, "t-leave", "staff");
+    struct person_input leave = { 0, NULL, NULL, NULL, NULL, "leave", NULL };
+    CHECK(person_update(db, &ma, p_leave, &leave, &err) == MM_OK);
+    int64_t cl = 0, o1 = 0, o2 = 0, o3 = 0, camp = 0;
+    size_t ntargets = 0;
+    db_begin(db, &err);
+    CHECK(checklist_create(db, &ca, 2026, "nisc-2026", "令和8年度 自己点検票", "FY2026 self-inspection", &cl, &err) == MM_OK);
+    CHECK(obligation_add(db, &ca, cl, "officer", "情報の作成と入手", "第3条", "格付を表示している", "", &o1, &err) == MM_OK);
+    CHECK(obligation_add(db, &ca, cl, "officer", "情報の利用", "第4条", "取扱制限を守っている", "", &o2, &err) == MM_OK);
+    CHECK(obligation_add(db, &ca, cl, "staff", "主体認証情報管理", "第15条", "パスワードを他人に教えていない", "", &o3,
+                         &err) == MM_OK);
+    CHECK(obligation_add(db, &ms, cl, "staff", "x", "", "x", "", NULL, &err) == MM_ERR_DENIED);
+    int64_t now = server_now();
+    CHECK(campaign_open(db, &ma, test_org, cl, now - 10, now + 86400, &camp, &ntargets, &err) == MM_OK);
+    CHECK(campaign_open(db, &ma, mext, cl, now - 10, now + 86400, NULL, NULL, &err) == MM_ERR_NOT_FOUND);
+    db_commit(db, &err);
+    CHECK(ntargets == 3);
+    struct actor aoff, astaff, aleave;
+    CHECK(actor_load(db, p_off, &aoff, &err) == MM_OK && actor_load(db, p_staff, &astaff, &err) == MM_OK &&
+          actor_load(db, p_leave, &aleave, &err) == MM_OK);
+    CHECK(!strcmp(selfcheck_subject(&aoff), "officer") && !strcmp(selfcheck_subject(&astaff), "staff"));
+    CHECK(answer_put(db, &aoff, camp, o1, "implemented", NULL, now, &err) == MM_OK);
+    CHECK(answer_put(db, &aoff, camp, o2, "not_applicable", "該当なし", now, &err) == MM_OK);
+    CHECK(answer_put(db, &aoff, camp, o2, "implemented", NULL, now, &err) == MM_OK); /* changed: the last counts */
+    CHECK(answer_put(db, &astaff, camp, o3, "not_implemented", "付箋に書いていた", now, &err) == MM_OK);
+    CHECK(answer_put(db, &astaff, camp, o1, "implemented", NULL, now, &err) == MM_ERR_NOT_FOUND); /* not a staff duty */
+    CHECK(answer_put(db, &aleave, camp, o3, "implemented", NULL, now, &err) == MM_ERR_STATE);    /* excluded */
+    CHECK(answer_put(db, &astaff, camp, o3, "implemented", NULL, now + 90000, &err) == MM_ERR_STATE); /* closed */
+    CHECK(answer_put(db, &astaff, camp, o3, "maybe", NULL, now, &err) == MM_ERR_INVALID);
+    json_t *rates = campaign_rates(db, &ma, camp, &rc, &err);
+    char *rj = rates ? json_dumps(rates, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    CHECK(rates && json_integer_value(json_object_get(json_object_get(rates, "coverage"), "num")) == 2 &&
+          json_integer_value(json_object_get(json_object_get(rates, "coverage"), "den")) == 2); /* t-leave excluded */
+    CHECK(rates && !strcmp(json_string_value(json_object_get(json_object_get(rates, "implementation"), "percent")), "66.7"));
+    CHECK(rates && !strcmp(json_string_value(json_object_get(rates, "grade_implementation")), "C"));
+    json_t *officer = rates ? json_object_get(json_object_get(rates, "subjects"), "officer") : NULL;
+    CHECK(officer && !strcmp(json_string_value(json_object_get(officer, "grade_implementation")), "A"));
+    CHECK(officer && !strcmp(json_string_value(json_object_get(json_object_get(json_object_get(officer, "attainment"),
+                                                                              "100"), "percent")), "100.0"));
+    json_t *st_ = rates ? json_object_get(json_object_get(rates, "subjects"), "staff") : NULL;
+    CHECK(st_ && !strcmp(json_string_value(json_object_get(st_, "grade_implementation")), "D") &&
+          !strcmp(json_string_value(json_object_get(json_object_get(st_, "all_measures"), "percent")), "0.0"));
+    if (!rates || !officer)
+        printf("# rates: %s %s\n", err.msg, rj ? rj : "");
+    free(rj);
+    json_decref(rates);
+    struct actor mxa;
+    CHECK(actor_load(db, mext_admin, &mxa, &err) == MM_OK);
+    CHECK(campaign_rates(db, &mxa, camp, &rc, &err) == NULL && rc == MM_ERR_NOT_FOUND);
+    CHECK(campaign_rates(db, &astaff, camp, &rc, &err) == NULL && rc == MM_ERR_DENIED);
 
     /* the audit trail: intact, then broken where a record was changed */
     int64_t count = 0, bad = 0;
