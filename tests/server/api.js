@@ -266,12 +266,14 @@ async function main() {
   // ---- throttling (last: it locks this address) ----
   const t = new Client(base);
   let statuses = [];
-  for (let i = 0; i < 6; i++) {
+  // locks are kept in whole seconds, so a 1 s lock may end at once: go on until one of 2 s or more
+  for (let i = 0; i < 12; i++) {
     r = await t.post('/api/v1/session', { login: 'mext-staff1', password: 'not the password ' + i });
     statuses.push(r.status);
-    if (r.status === 429) break;
+    if (r.status === 429 && Number(r.headers.get('retry-after')) >= 2) break;
+    if (r.status === 429) await new Promise(res => setTimeout(res, 1100 * Number(r.headers.get('retry-after'))));
   }
-  check(statuses.includes(429) && r.headers.get('retry-after') > 0, 'repeated failures are throttled (429, Retry-After)', statuses);
+  check(statuses.includes(429) && r.headers.get('retry-after') >= 2, 'repeated failures are throttled (429, Retry-After)', statuses);
   r = await t.post('/api/v1/session', { login: 'mof-ciso', password: PASSWORD });
   check(r.status === 429, 'a throttled address waits even with the right password');
 
